@@ -1,0 +1,1 @@
+"""Performance measurements of qptd-toolkit (run with ``python -m benchmarks``)."""

@@ -1,0 +1,95 @@
+"""Measure, in one run on this machine, the toolkit against a floor measured in the same run.
+
+Prints a table and writes ``benchmarks/results/latest.json``. Not part of the test suite.
+
+    python -m benchmarks [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import openpyxl
+
+from qptd_tools.catalog import load_catalog
+from qptd_tools.intake.ingest import ingest
+from qptd_tools.sample import write_sample
+from qptd_tools.store import Store
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _timed(func, repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    cat = load_catalog()
+    work = Path(tempfile.mkdtemp(prefix="qptd-bench-"))
+    try:
+        sample = work / "sample"
+        t_sample = _timed(lambda: write_sample(cat, sample, progress=False), 1)
+        books = sorted(sample.glob("*.xlsx"))
+
+        def floor() -> None:  # the irreducible part: opening every workbook with openpyxl
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for book in books:
+                    openpyxl.load_workbook(book)
+
+        def ingest_all() -> None:
+            store_dir = work / "store"
+            shutil.rmtree(store_dir, ignore_errors=True)
+            report = ingest([sample], Store(store_dir), cat, progress=False)
+            assert not report.rejected
+
+        def reingest_unchanged() -> None:
+            report = ingest([sample], Store(work / "store"), cat, progress=False)
+            assert report.count("unchanged") == len(books)
+
+        t_floor = _timed(floor, args.repeat)
+        t_ingest = _timed(ingest_all, args.repeat)
+        t_again = _timed(reingest_unchanged, args.repeat)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "units": len(books),
+        "sample_write_s": round(t_sample, 2),
+        "floor_open_all_workbooks_s": round(t_floor, 2),
+        "ingest_all_s": round(t_ingest, 2),
+        "ingest_vs_floor": round(t_ingest / t_floor, 2),
+        "reingest_unchanged_s": round(t_again, 2),
+        "goal": "ingest of the whole sample < 15 s (issue #2)",
+        "goal_met": t_ingest < 15,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    width = max(map(len, result))
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

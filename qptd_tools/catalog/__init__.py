@@ -1,0 +1,229 @@
+"""The catalogues of a review: data files shipped in the package, and their loaders.
+
+Each file is checked row by row against its schema (``schemas.py``) and across files
+(every parent unit exists, every indicator's section is in the outline, …). A workspace
+may override any file by putting one of the same name in ``<root>/catalog/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from qptd_tools.catalog import schemas
+from qptd_tools.errors import CatalogInvalid, Problem, UnitUnknown, fail
+
+BUNDLED = Path(str(resources.files("qptd_tools.catalog") / "data"))
+
+_FILES: dict[str, type[BaseModel]] = {
+    "units": schemas.UnitRow,
+    "indicators": schemas.IndicatorRow,
+    "outline": schemas.OutlineRow,
+    "award_forms": schemas.AwardFormRow,
+    "recipient_groups": schemas.RecipientGroupRow,
+    "collective_levels": schemas.CollectiveLevelRow,
+    "award_rates": schemas.AwardRateRow,
+    "base_salary": schemas.BaseSalaryRow,
+    "deadlines": schemas.DeadlineRow,
+    "sources": schemas.SourceRow,
+}
+
+
+def _invalid(path: Path, detail: str) -> CatalogInvalid:
+    return CatalogInvalid(Problem("QPTD-E080", file=str(path), detail=detail))
+
+
+def _read_rows(path: Path, model: type[BaseModel]) -> pd.DataFrame:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            raw = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise _invalid(path, f"không đọc được ({exc})") from exc
+    rows: list[dict[str, Any]] = []
+    for line, record in enumerate(raw, start=2):
+        fields = model.model_fields
+        cleaned = {
+            k: v
+            for k, v in record.items()
+            if k is not None and not (v == "" and fields.get(k) and fields[k].default is None)
+        }
+        try:
+            rows.append(model.model_validate(cleaned).model_dump())
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise _invalid(path, f"dòng {line}, cột {where}: {first['msg']}") from exc
+    return pd.DataFrame(rows, columns=list(model.model_fields))
+
+
+def _unique(df: pd.DataFrame, column: str, path: Path) -> None:
+    dup = df[column][df[column].duplicated()]
+    if not dup.empty:
+        raise _invalid(path, f"giá trị trùng ở cột {column}: {', '.join(map(str, dup))}")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All catalogues of one review, as validated DataFrames plus the review settings."""
+
+    review: schemas.Review
+    units: pd.DataFrame
+    indicators: pd.DataFrame
+    outline: pd.DataFrame
+    award_forms: pd.DataFrame
+    recipient_groups: pd.DataFrame
+    collective_levels: pd.DataFrame
+    award_rates: pd.DataFrame
+    base_salary: pd.DataFrame
+    deadlines: pd.DataFrame
+    sources: pd.DataFrame
+    origin: dict[str, str]
+
+    @property
+    def years(self) -> list[int]:
+        """The years of the review period."""
+        return self.review.years
+
+    def unit(self, unit_code: str) -> pd.Series:
+        """Return one unit's registry row, or raise :class:`UnitUnknown` (QPTD-E081)."""
+        match = self.units.loc[self.units["unit_code"] == unit_code]
+        if match.empty:
+            raise fail(UnitUnknown, "QPTD-E081", value=unit_code)
+        return match.iloc[0]
+
+    def place(self, unit_code: str) -> str:
+        """Return a unit's name as written mid-sentence: "huyện Ba Bể", "xã Bằng Thành"."""
+        row = self.unit(unit_code)
+        name = str(row["name"])
+        kind = str(row["division_type"])
+        if row["level"] in ("tinh", "huyen", "xa") and name.lower().startswith(kind.lower()):
+            return kind.lower() + name[len(kind) :]
+        return name
+
+    def children(self, unit_code: str, level: str | None = None) -> pd.DataFrame:
+        """Return the units whose parent is ``unit_code`` (optionally of one level)."""
+        kids = self.units.loc[self.units["parent_code"] == unit_code]
+        return kids if level is None else kids.loc[kids["level"] == level]
+
+    def indicators_for(self, level: str, *, inputs_only: bool = False) -> pd.DataFrame:
+        """Return the indicators that apply to a level, in catalogue order.
+
+        Parameters
+        ----------
+        level
+            A unit level (``xa``, ``huyen``, ``tinh``, ``nganh``, ``donvi``).
+        inputs_only
+            Leave out derived (ratio) indicators, which are never entered.
+        """
+        mask = self.indicators["levels"].map(lambda levels: level in levels)
+        if inputs_only:
+            mask &= self.indicators["kind"] != "ratio"
+        return self.indicators.loc[mask]
+
+    def section_title(self, section_id: str) -> str:
+        """Return an outline section's heading, with the review period filled in."""
+        row = self.outline.loc[self.outline["section_id"] == section_id].iloc[0]
+        return str(row["title"])
+
+    def cite(self, source_id: str) -> str:
+        """Return the citation text of a source id (or the id itself when unknown)."""
+        match = self.sources.loc[self.sources["id"] == source_id, "citation"]
+        return str(match.iloc[0]) if not match.empty else source_id
+
+
+def _locate(name: str, override_dir: Path | None) -> Path:
+    if override_dir is not None:
+        candidate = override_dir / name
+        if candidate.is_file():
+            return candidate
+    return BUNDLED / name
+
+
+def _load_review(path: Path) -> schemas.Review:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return schemas.Review.model_validate(data)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise _invalid(path, str(exc).splitlines()[0]) from exc
+
+
+def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
+    units = cat["units"]
+    _unique(units, "unit_code", paths["units"])
+    known = set(units["unit_code"])
+    orphans = sorted(set(units["parent_code"]) - known - {""})
+    if orphans:
+        raise _invalid(paths["units"], f"mã đơn vị cấp trên không tồn tại: {', '.join(orphans)}")
+    ind = cat["indicators"]
+    _unique(ind, "code", paths["indicators"])
+    codes = set(ind["code"])
+    sections = set(cat["outline"]["section_id"])
+    bad_sections = sorted(set(ind["section_id"]) - sections)
+    if bad_sections:
+        raise _invalid(paths["indicators"], f"mục đề cương không tồn tại: {bad_sections}")
+    for row in ind.itertuples():
+        refs = [r for r in (row.numerator, row.denominator, row.max_of) if r]
+        if row.kind == "ratio" and not (row.numerator and row.denominator):
+            raise _invalid(paths["indicators"], f"{row.code}: tỷ lệ thiếu tử số hoặc mẫu số")
+        if any(r not in codes for r in refs):
+            raise _invalid(paths["indicators"], f"{row.code}: tham chiếu chỉ tiêu không tồn tại")
+    _unique(cat["outline"], "section_id", paths["outline"])
+    forms = set(cat["award_forms"]["code"])
+    _unique(cat["award_forms"], "code", paths["award_forms"])
+    if set(cat["award_rates"]["form"]) != forms:
+        raise _invalid(paths["award_rates"], "danh sách hình thức không khớp award_forms.csv")
+    cited = set(cat["sources"]["id"])
+    for name in ("award_forms", "award_rates", "base_salary", "deadlines", "recipient_groups"):
+        missing = sorted(set(cat[name]["source"]) - cited)
+        if missing:
+            raise _invalid(paths[name], f"nguồn chưa có trong sources.csv: {missing}")
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(override_dir: Path | None, signature: tuple[tuple[str, int], ...]) -> Catalog:
+    paths = {name: _locate(f"{name}.csv", override_dir) for name in _FILES}
+    frames = {name: _read_rows(paths[name], model) for name, model in _FILES.items()}
+    review_path = _locate("review.yaml", override_dir)
+    review = _load_review(review_path)
+    period = {"start": review.period_start, "end": review.period_end}
+    for column in ("title", "guidance"):
+        frames["outline"][column] = frames["outline"][column].map(lambda t: t.format(**period))
+    frames["outline"] = frames["outline"].sort_values("order", ignore_index=True)
+    _cross_check(frames, paths)
+    origin = {name: str(path) for name, path in paths.items()}
+    origin["review"] = str(review_path)
+    return Catalog(review=review, origin=origin, **frames)
+
+
+def load_catalog(root: str | Path | None = None) -> Catalog:
+    """Load and check every catalogue, applying the workspace's overrides.
+
+    Parameters
+    ----------
+    root
+        The workspace root; files in ``<root>/catalog/`` replace bundled ones. ``None``
+        loads the bundled catalogues only.
+
+    Returns
+    -------
+    Catalog
+        The validated catalogues (cached; treat the DataFrames as read-only).
+    """
+    override = Path(root).resolve() / "catalog" if root is not None else None
+    if override is not None and not override.is_dir():
+        override = None
+    signature: tuple[tuple[str, int], ...] = ()
+    if override is not None:
+        signature = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in override.iterdir()))
+    return _load_cached(override, signature)
+
+
+__all__ = ["BUNDLED", "Catalog", "load_catalog", "schemas"]

@@ -1,0 +1,162 @@
+"""Row schemas of the catalogue files (pydantic), one model per file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LEVELS = ("tinh", "huyen", "xa", "nganh", "donvi")
+Level = Literal["tinh", "huyen", "xa", "nganh", "donvi"]
+UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+
+
+def _split_levels(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(value.split())
+    return value
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class UnitRow(_Row):
+    """One unit of the registry (``units.csv``)."""
+
+    unit_code: str = Field(pattern=UNIT_CODE_RE.pattern)
+    name: str = Field(min_length=1)
+    level: Level
+    parent_code: str = ""
+    division_type: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    source: str = ""
+
+
+class IndicatorRow(_Row):
+    """One indicator of the catalogue (``indicators.csv``)."""
+
+    code: str = Field(pattern=r"^[A-Z0-9_]+$")
+    name: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    section_id: str
+    kind: Literal["flow", "stock", "flag", "ratio"]
+    numerator: str = ""
+    denominator: str = ""
+    levels: tuple[Level, ...]
+    integer: bool
+    rollup: Literal["area_equal", "area_min", "own", "flag", "none"]
+    tolerance_pct: float | None = None
+    max_of: str = ""
+    yoy_factor: float | None = None
+    key: bool
+
+    _levels = field_validator("levels", mode="before")(_split_levels)
+
+
+class OutlineRow(_Row):
+    """One section of the report outline (``outline.csv``)."""
+
+    section_id: str = Field(pattern=r"^[A-Za-z0-9.]+$")
+    parent_id: str = ""
+    order: int
+    level: Literal["part", "roman", "arabic", "point", "star", "dash"]
+    label: str
+    title: str = Field(min_length=1)
+    narrative: Literal["required", "optional", "none"]
+    guidance: str = ""
+
+
+class AwardFormRow(_Row):
+    """One award form (``award_forms.csv``)."""
+
+    code: str = Field(pattern=r"^[A-Z0-9_]+$")
+    order: int
+    name: str
+    short_name: str
+    recipients: tuple[Literal["tap_the", "ca_nhan"], ...]
+    decided_by: str
+    paid_by: str
+    proposing_levels: tuple[Level, ...]
+    source: str
+
+    _recipients = field_validator("recipients", "proposing_levels", mode="before")(_split_levels)
+
+
+class RecipientGroupRow(_Row):
+    """One recipient group (``recipient_groups.csv``)."""
+
+    code: str = Field(pattern=r"^(TT|CN)_[A-Z]+$")
+    recipient_type: Literal["tap_the", "ca_nhan"]
+    order: int
+    name: str
+    source: str
+
+
+class CollectiveLevelRow(_Row):
+    """One level of military collectives (``collective_levels.csv``)."""
+
+    code: str = Field(pattern=r"^[A-Z_]+$")
+    order: int
+    name: str
+    eligible: bool
+    source: str
+
+
+class AwardRateRow(_Row):
+    """The money rate of one award form (``award_rates.csv``)."""
+
+    form: str
+    coefficient: float | None = Field(default=None, ge=0)
+    collective_multiplier: float = Field(gt=0)
+    confirmed: bool
+    source: str
+
+
+class BaseSalaryRow(_Row):
+    """The base salary from a date on (``base_salary.csv``)."""
+
+    effective_from: dt.date
+    amount: int = Field(gt=0)
+    source: str
+
+
+class DeadlineRow(_Row):
+    """One deadline of the review (``deadlines.csv``)."""
+
+    level: Level
+    event: Literal["conference", "report"]
+    deadline: dt.date
+    inclusive: bool
+    source: str
+
+
+class SourceRow(_Row):
+    """One cited source (``sources.csv``)."""
+
+    id: str
+    citation: str
+
+
+class Review(_Row):
+    """The review itself (``review.yaml``): its period, province and settings."""
+
+    id: str
+    title: str
+    conference_title: str
+    period_start: int = Field(ge=1945, le=2100)
+    period_end: int = Field(ge=1945, le=2100)
+    province_code: str
+    province_name: str
+    source: str
+    template_version: str
+    award_rounding_dong: int = Field(ge=1)
+    date_window: tuple[dt.date, dt.date]
+
+    @property
+    def years(self) -> list[int]:
+        """The years of the review period, first to last."""
+        return list(range(self.period_start, self.period_end + 1))

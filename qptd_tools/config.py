@@ -1,0 +1,83 @@
+"""Paths of a workspace and the limits the toolkit enforces, defined once.
+
+The repository is the default workspace; ``--root DIR`` or ``QPTD_ROOT`` names another.
+Every path is relative to the workspace root.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_ROOT = "QPTD_ROOT"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that protect the toolkit from malformed or hostile input files."""
+
+    workbook_bytes: int = 20 * 1024 * 1024
+    table_bytes: int = 1024 * 1024 * 1024
+    unzipped_bytes: int = 200 * 1024 * 1024
+    zip_ratio: float = 150.0
+    sheet_rows: int = 5_000
+    sheet_cols: int = 200
+    text_chars: int = 20_000
+
+
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folders of one workspace.
+
+    Parameters
+    ----------
+    root
+        The workspace root; the current directory (or ``QPTD_ROOT``) when omitted.
+    """
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | os.PathLike[str] | None = None) -> Workspace:
+        """Return the workspace at ``root``, ``$QPTD_ROOT`` or the current directory."""
+        chosen = root if root is not None else os.environ.get(ENV_ROOT) or Path.cwd()
+        return cls(Path(chosen).expanduser().resolve())
+
+    @property
+    def raw(self) -> Path:
+        """Submitted workbooks, never modified."""
+        return self.root / "data" / "raw"
+
+    @property
+    def sample(self) -> Path:
+        """The synthetic sample workbooks."""
+        return self.root / "data" / "sample"
+
+    @property
+    def processed(self) -> Path:
+        """The store: canonical Parquet tables and the ingest log."""
+        return self.root / "data" / "processed"
+
+    @property
+    def templates(self) -> Path:
+        """Blank fill-in workbooks written by ``qptd template``."""
+        return self.root / "data" / "templates"
+
+    @property
+    def reports(self) -> Path:
+        """Outputs: one folder per unit, plus the manifest."""
+        return self.root / "reports"
+
+    @property
+    def notebooks(self) -> Path:
+        """The parameterized notebooks."""
+        return self.root / "notebooks"
+
+    @property
+    def catalog_overrides(self) -> Path:
+        """Catalogue files here replace the bundled ones of the same name."""
+        return self.root / "catalog"

@@ -1,0 +1,1 @@
+"""Intake: fill-in workbooks, reading and validating submissions, loading the store."""

@@ -1,0 +1,118 @@
+"""File-level checks made before any parser opens a submitted file.
+
+Refuses what must not be parsed: missing or empty files, ``.xls``, unknown types,
+oversized files, password-protected (encrypted) workbooks, corrupt archives, zip bombs and
+sheets too large to be a unit's workbook. Reads only; never modifies the file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+from qptd_tools.config import LIMITS
+from qptd_tools.errors import InputRejected, Problem
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+TABLE_SUFFIXES = {".csv", ".parquet"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+# A worksheet part this large holds far more rows than any unit's workbook.
+_SHEET_XML_BYTES = 16 * 1024 * 1024
+
+
+def _reject(path: Path, code: str, **fields: object) -> InputRejected:
+    return InputRejected([Problem(code, file=path.name, **fields)])  # type: ignore[arg-type]
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Map worksheet parts (``xl/worksheets/sheet1.xml``) to sheet names."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {
+        r.get("Id"): posixpath.normpath(posixpath.join("xl", r.get("Target", "")))
+        for r in rels.findall("rel:Relationship", _NS)
+    }
+    names = {}
+    for sheet in book.findall("m:sheets/m:sheet", _NS):
+        rid = sheet.get(f"{{{_NS['r']}}}id")
+        if rid in targets:
+            names[targets[rid].lstrip("/")] = sheet.get("name", "")
+    return names
+
+
+def _check_archive(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            packed = max(1, sum(i.compress_size for i in infos))
+            if total > LIMITS.unzipped_bytes or total / packed > LIMITS.zip_ratio:
+                raise _reject(path, "QPTD-E007", detail=f"{_mib(total)} từ {_mib(packed)}")
+            names = _sheet_names(archive)
+            if "xl/workbook.xml" not in {i.filename for i in infos}:
+                raise _reject(path, "QPTD-E005", detail="không có phần xl/workbook.xml")
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.file_size > _SHEET_XML_BYTES:
+                    raise _reject(
+                        path,
+                        "QPTD-E011",
+                        sheet=names.get(info.filename, info.filename),
+                        detail=f"{_mib(info.file_size)} dữ liệu, vượt xa một biểu mẫu đơn vị",
+                    )
+            bad = archive.testzip()
+            if bad is not None:
+                raise _reject(path, "QPTD-E005", detail=f"phần {bad} bị hỏng")
+    except zipfile.BadZipFile as exc:
+        raise _reject(path, "QPTD-E005", detail=str(exc)) from exc
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
+        raise _reject(path, "QPTD-E005", detail=str(exc)) from exc
+
+
+def check_file(path: Path) -> str:
+    """Check a submitted file before parsing; return its kind (``"workbook"`` or ``"table"``).
+
+    Raises
+    ------
+    InputRejected
+        With the one problem that makes the file unreadable.
+    """
+    if not path.is_file():
+        raise _reject(path, "QPTD-E001")
+    suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if suffix == ".xls":
+        raise _reject(path, "QPTD-E002")
+    if suffix not in WORKBOOK_SUFFIXES | TABLE_SUFFIXES:
+        raise _reject(path, "QPTD-E003", detail=suffix or "không có phần mở rộng")
+    if size == 0:
+        raise _reject(path, "QPTD-E009")
+    limit = LIMITS.workbook_bytes if suffix in WORKBOOK_SUFFIXES else LIMITS.table_bytes
+    if size > limit:
+        raise _reject(path, "QPTD-E004", detail=f"{_mib(size)}, giới hạn {_mib(limit)}")
+    if suffix in TABLE_SUFFIXES:
+        return "table"
+    with path.open("rb") as handle:
+        head = handle.read(8)
+        if head == _OLE_MAGIC:
+            handle.seek(0)
+            body = handle.read(min(size, 4 * 1024 * 1024))
+            if _ENCRYPTION_MARK in body:
+                raise _reject(path, "QPTD-E006")
+            raise _reject(path, "QPTD-E002")
+    _check_archive(path)
+    return "workbook"

@@ -1,0 +1,147 @@
+"""The canonical tables of the data contract (DESIGN §4.2–4.5) and their pandera schemas.
+
+Every stored row carries its provenance: the file it came from, that file's SHA-256,
+and the sheet and cell (workbooks) or row (CSV/Parquet) it was read from.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+PROVENANCE = ["source_file", "source_sha256", "sheet", "cell"]
+
+VALUES = ["unit_code", "year", "indicator", "value"]
+AWARDS = [
+    "record_id",
+    "unit_code",
+    "recipient_type",
+    "recipient_name",
+    "position",
+    "recipient_group",
+    "gender",
+    "ethnicity",
+    "collective_level",
+    "form",
+    "status",
+    "decision_no",
+    "decision_date",
+]
+CONFERENCES = [
+    "unit_code",
+    "conference_date",
+    "report_submitted_date",
+    "chair",
+    "participants",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+]
+NARRATIVE = ["unit_code", "section_id", "text"]
+SUBMISSIONS = [
+    "unit_code",
+    "table",
+    "source_file",
+    "source_path",
+    "source_sha256",
+    "ingested_at",
+    "is_sample",
+]
+
+COLUMNS = {
+    "values": VALUES,
+    "awards": AWARDS,
+    "conferences": CONFERENCES,
+    "narrative": NARRATIVE,
+}
+KEYS = {
+    "values": ["unit_code", "year", "indicator"],
+    "awards": ["unit_code", "record_id"],
+    "conferences": ["unit_code"],
+    "narrative": ["unit_code", "section_id"],
+}
+
+_TEXT = pa.Column(str, nullable=False)
+_OPT_TEXT = pa.Column(str, nullable=True)
+_DATE = pa.Column("datetime64[ns]", nullable=True)
+_PROV = {c: pa.Column(str, nullable=True) for c in PROVENANCE}
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "values": pa.DataFrameSchema(
+        {
+            "unit_code": _TEXT,
+            "year": pa.Column("int64"),
+            "indicator": _TEXT,
+            "value": pa.Column(float, pa.Check.ge(0)),
+            **_PROV,
+        },
+        unique=KEYS["values"],
+    ),
+    "awards": pa.DataFrameSchema(
+        {
+            "record_id": _TEXT,
+            "unit_code": _TEXT,
+            "recipient_type": pa.Column(str, pa.Check.isin(["tap_the", "ca_nhan"])),
+            "recipient_name": _TEXT,
+            "position": _OPT_TEXT,
+            "recipient_group": _TEXT,
+            "gender": _OPT_TEXT,
+            "ethnicity": _OPT_TEXT,
+            "collective_level": _OPT_TEXT,
+            "form": _TEXT,
+            "status": pa.Column(str, pa.Check.isin(["de_nghi", "quyet_dinh"])),
+            "decision_no": _OPT_TEXT,
+            "decision_date": _DATE,
+            **_PROV,
+        },
+        unique=KEYS["awards"],
+    ),
+    "conferences": pa.DataFrameSchema(
+        {
+            "unit_code": _TEXT,
+            "conference_date": _DATE,
+            "report_submitted_date": _DATE,
+            "chair": _OPT_TEXT,
+            "participants": pa.Column("Int64", nullable=True),
+            "contact_name": _OPT_TEXT,
+            "contact_phone": _OPT_TEXT,
+            "contact_email": _OPT_TEXT,
+            **_PROV,
+        },
+        unique=KEYS["conferences"],
+    ),
+    "narrative": pa.DataFrameSchema(
+        {"unit_code": _TEXT, "section_id": _TEXT, "text": _TEXT, **_PROV},
+        unique=KEYS["narrative"],
+    ),
+}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """Return an empty canonical table with its columns and dtypes."""
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[name] + PROVENANCE})
+    return conform(name, frame)
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with the canonical columns, order and dtypes of table ``name``."""
+    frame = frame.reindex(columns=COLUMNS[name] + PROVENANCE)
+    for column, spec in SCHEMAS[name].columns.items():
+        dtype = str(spec.dtype)
+        if dtype.startswith("datetime64"):
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+        elif dtype == "int64":
+            frame[column] = frame[column].astype("int64")
+        elif dtype == "Int64":
+            frame[column] = frame[column].astype("Int64")
+        elif dtype == "float64":
+            frame[column] = frame[column].astype("float64")
+        else:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+            frame[column] = frame[column].astype(pd.StringDtype(na_value=float("nan")))
+    return frame.reset_index(drop=True)
+
+
+def validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Check a canonical table against its schema (raises ``pandera`` errors: a bug)."""
+    return SCHEMAS[name].validate(frame)

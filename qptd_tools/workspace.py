@@ -1,0 +1,71 @@
+"""The public entry point for notebooks and JupyterLab: one workspace's catalogues and data.
+
+>>> import qptd_tools
+>>> ws = qptd_tools.open_workspace()          # the current folder, or $QPTD_ROOT
+>>> ws.values.query("unit_code == '061'")     # canonical long table, with provenance
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from qptd_tools.catalog import Catalog, load_catalog
+from qptd_tools.config import Workspace
+from qptd_tools.store import Store
+
+
+class WorkspaceData:
+    """A workspace's paths, catalogues and stored tables (each read once, on first use).
+
+    Parameters
+    ----------
+    root
+        The workspace root; ``$QPTD_ROOT`` or the current folder when omitted.
+    """
+
+    def __init__(self, root: str | os.PathLike[str] | None = None):
+        self.paths = Workspace.at(root)
+        self.catalog: Catalog = load_catalog(self.paths.root)
+        self.store = Store(self.paths.processed)
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """The unit registry (``unit_code, name, level, parent_code, …``)."""
+        return self.catalog.units
+
+    @functools.cached_property
+    def values(self) -> pd.DataFrame:
+        """Indicator values: ``unit_code, year, indicator, value`` plus provenance."""
+        return self.store.read("values")
+
+    @functools.cached_property
+    def awards(self) -> pd.DataFrame:
+        """Award records (proposals and decisions) plus provenance."""
+        return self.store.read("awards")
+
+    @functools.cached_property
+    def conferences(self) -> pd.DataFrame:
+        """Conference and report dates per unit plus provenance."""
+        return self.store.read("conferences")
+
+    @functools.cached_property
+    def narrative(self) -> pd.DataFrame:
+        """Narrative text per unit and outline section plus provenance."""
+        return self.store.read("narrative")
+
+    @functools.cached_property
+    def submissions(self) -> pd.DataFrame:
+        """Which file each unit's table comes from, its SHA-256 and ingest time."""
+        return self.store.read("submissions")
+
+    def __repr__(self) -> str:
+        return f"WorkspaceData(root={str(self.paths.root)!r})"
+
+
+def open_workspace(root: str | os.PathLike[str] | Path | None = None) -> WorkspaceData:
+    """Open a workspace for analysis (see :class:`WorkspaceData`)."""
+    return WorkspaceData(root)

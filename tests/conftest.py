@@ -1,0 +1,75 @@
+"""Shared fixtures: the bundled catalogue, small workbooks, and the sample built once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qptd_tools.catalog import load_catalog
+from qptd_tools.intake import layout as L
+from qptd_tools.intake.ingest import ingest
+from qptd_tools.intake.template import Filling, build_workbook, save_workbook
+from qptd_tools.sample import write_sample
+from qptd_tools.store import Store
+
+COMMUNE = "01849"  # Xã Dương Quang, Thành phố Bắc Kạn
+
+
+@pytest.fixture(scope="session")
+def cat():
+    return load_catalog()
+
+
+def good_filling(cat, unit: str = COMMUNE) -> Filling:
+    """A small, valid filling: a few values, one award, dates and one narrative section."""
+    forms = dict(zip(cat.award_forms["code"], cat.award_forms["name"], strict=True))
+    groups = dict(zip(cat.recipient_groups["code"], cat.recipient_groups["name"], strict=True))
+    return Filling(
+        values={("DAN_SO", 2009): 3000, ("DAN_SO", 2019): "3.250", ("DQ_QUAN_SO", 2019): 50,
+                ("DQ_DANG_VIEN", 2019): 12, ("VM_CO_SO", 2019): 1},
+        info={"conference_date": dt.date(2019, 8, 20), "report_submitted_date": "25/8/2019",
+              "chair": "Hoàng Văn Thắng", "participants": 60},
+        awards=[{"recipient_type": "Cá nhân", "recipient_name": "Lương Thị Hằng",
+                 "recipient_group": L.coded_label("CN_CT", groups["CN_CT"]), "gender": "Nữ",
+                 "ethnicity": "Tày", "form": L.coded_label("GK_UBX", forms["GK_UBX"]),
+                 "status": "Đề nghị"}],
+        narrative={"P1.I.1": "Xã có vị trí quan trọng về quốc phòng."},
+    )  # fmt: skip
+
+
+def write_workbook(cat, path: Path, unit: str = COMMUNE, filling: Filling | None = None) -> Path:
+    save_workbook(
+        build_workbook(cat, unit, filling if filling is not None else good_filling(cat, unit)), path
+    )
+    return path
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "processed")
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory, cat) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    write_sample(cat, out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_store_dir(tmp_path_factory, cat, sample_dir) -> tuple[Path, object]:
+    path = tmp_path_factory.mktemp("sample-store") / "processed"
+    report = ingest([sample_dir], Store(path), cat, progress=False)
+    return path, report
+
+
+@pytest.fixture
+def sample_store(sample_store_dir, tmp_path) -> Store:
+    """A private copy of the ingested sample store (tests may change it)."""
+    src, _ = sample_store_dir
+    dst = tmp_path / "processed"
+    shutil.copytree(src, dst)
+    return Store(dst)

@@ -1,0 +1,84 @@
+"""The command line as a user meets it: the installed `qptd` script, exit codes, messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qptd_tools.cli import main
+
+from .conftest import COMMUNE, write_workbook
+
+QPTD = shutil.which("qptd") or str(Path(sys.executable).with_name("qptd"))
+
+
+def run(*args, root: Path, check: bool = False):
+    env = {**os.environ, "QPTD_ROOT": str(root)}
+    return subprocess.run(
+        [QPTD, "--quiet", *args], capture_output=True, text=True, env=env, check=check
+    )
+
+
+def test_demo_from_scratch(tmp_path):
+    done = run("demo", root=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "nhận 167 tệp, không đổi 0, từ chối 0" in done.stdout
+    assert "167/167 đơn vị đã gửi số liệu" in done.stdout
+    assert "QPTD-C002 01864" in done.stdout
+    assert (tmp_path / "data" / "processed" / "CURRENT").is_file()
+    again = run("demo", root=tmp_path)
+    assert "nhận 0 tệp, không đổi 167" in again.stdout
+
+
+def test_ingest_bad_file_exit_code_and_json(tmp_path, cat):
+    bad = tmp_path / "raw" / "bang.csv"
+    bad.parent.mkdir()
+    bad.write_text("unit_code,year,indicator,value\n061,2010,TT_BUOI,nhiều\n", encoding="utf-8")
+    done = subprocess.run([QPTD, "--root", str(tmp_path), "--quiet", "ingest", str(bad), "--format", "json"],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 1
+    data = json.loads(done.stdout)
+    problem = data["files"][0]["problems"][0]
+    assert data["rejected"] == 1 and problem["code"] == "QPTD-E030" and problem["row"] == 2
+    assert "Traceback" not in done.stderr
+
+
+def test_usage_error_is_vietnamese(tmp_path, capsys):
+    assert main(["--root", str(tmp_path), "ingest"]) == 2
+    err = capsys.readouterr().err
+    assert "QPTD-E082" in err and "Tham số không hợp lệ" in err and "Traceback" not in err
+
+
+def test_unknown_unit_is_a_clean_error(tmp_path, capsys):
+    assert main(["--root", str(tmp_path), "template", "--unit", "99999"]) == 2
+    assert "QPTD-E081" in capsys.readouterr().err
+
+
+def test_help_is_vietnamese(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "Cách dùng:" in out and "Tùy chọn" in out and "demo" in out
+
+
+def test_template_and_check_json(tmp_path, cat, capsys):
+    assert main(["--root", str(tmp_path), "--quiet", "template", "--unit", "061", COMMUNE]) == 0
+    assert sorted(p.name for p in (tmp_path / "data" / "templates").iterdir()) == [
+        "01849.xlsx",
+        "061.xlsx",
+    ]
+    write_workbook(cat, tmp_path / "data" / "raw" / f"{COMMUNE}.xlsx")
+    assert main(["--root", str(tmp_path), "--quiet", "ingest", str(tmp_path / "data" / "raw")]) == 0
+    capsys.readouterr()
+    assert main(["--root", str(tmp_path), "check", "--unit", COMMUNE, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    row = data["summary"][0]
+    assert row["unit_code"] == COMMUNE and row["submitted"] is True
+    assert row["cells_expected"] == 29 * 11 and row["cells_missing"] == 29 * 11 - 5
+    assert any(f["code"] == "QPTD-C003" for f in data["findings"])

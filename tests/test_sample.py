@@ -1,0 +1,113 @@
+"""The synthetic sample: labelled, deterministic, plausible, loads cleanly, and its
+deliberate problems are what the checks find."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pandas as pd
+
+from qptd_tools import completeness
+from qptd_tools.fsutil import sha256_file
+from qptd_tools.intake import layout as L
+from qptd_tools.sample import DELIBERATE, write_sample
+
+
+def test_one_labelled_workbook_per_unit(sample_dir, cat):
+    books = sorted(p.stem for p in sample_dir.glob("*.xlsx"))
+    assert books == sorted(cat.units["unit_code"])
+    wb = openpyxl.load_workbook(sample_dir / "061.xlsx")
+    for sheet in (L.SHEET_INFO, L.SHEET_VALUES, L.SHEET_AWARDS, L.SHEET_NARRATIVE):
+        assert wb[sheet]["A3"].value == "DỮ LIỆU MẪU — không phải số liệu thật"
+    listing = json.loads((sample_dir / "deliberate_problems.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in listing["deliberate_problems"]] == [d.id for d in DELIBERATE]
+
+
+def test_deterministic(sample_dir, cat, tmp_path):
+    again = tmp_path / "again"
+    write_sample(cat, again, progress=False)
+    for name in ("061.xlsx", "01849.xlsx", "06.xlsx", "06NG21.xlsx"):
+        assert sha256_file(again / name) == sha256_file(sample_dir / name)
+
+
+def test_ingests_with_zero_errors(sample_store_dir, cat):
+    _, report = sample_store_dir
+    assert report.count("accepted") == len(cat.units)
+    assert report.rejected == []
+    assert not [p for f in report.files for p in f.problems]
+
+
+def _values(sample_store):
+    v = sample_store.read("values")
+    return v.pivot_table(index=["unit_code", "year"], columns="indicator", values="value")
+
+
+def test_plausible(sample_store, cat):
+    v = _values(sample_store)
+    communes = cat.units.loc[cat.units["level"] == "xa", "unit_code"]
+    c = v.loc[v.index.get_level_values(0).isin(communes)]
+    share = c["DQ_QUAN_SO"] / c["DAN_SO"]
+    assert share.between(0.011, 0.0205).all(), share.describe()
+    quota = c["TQ_NHAP_NGU"] / c["TQ_CHI_TIEU"]
+    assert quota.between(0.5, 1.0).all() and (quota < 1).any() and quota.mean() > 0.95
+    exercises = c.groupby(level=0)["DT_CDPT"].sum()
+    assert exercises.between(1, 5).all()
+    districts = cat.units.loc[cat.units["level"] == "huyen", "unit_code"]
+    zone = v.loc[v.index.get_level_values(0).isin(districts), "DT_KVPT"].groupby(level=0).sum()
+    assert (zone >= 1).all() and len(zone) == 8
+    awards = sample_store.read("awards")
+    per_district = awards.assign(
+        district=awards["unit_code"].map(cat.units.set_index("unit_code")["parent_code"])
+    )
+    counted = per_district.loc[per_district["district"].isin(districts)].groupby("district").size()
+    assert (counted >= 20).all()
+    province = awards.loc[awards["unit_code"] == "06", "form"].value_counts()
+    assert 1 <= province["HC_BVTQ3"] <= 2 and 2 <= province["BK_TTG"] <= 4
+
+
+def test_district_totals_equal_communes_except_the_deliberate_one(sample_store, cat):
+    v = sample_store.read("values")
+    parent = cat.units.set_index("unit_code")["parent_code"]
+    communes = v.loc[v["unit_code"].map(cat.units.set_index("unit_code")["level"]) == "xa"]
+    sums = communes.assign(unit_code=communes["unit_code"].map(parent)).groupby(
+        ["unit_code", "year", "indicator"])["value"].sum()  # fmt: skip
+    equal = cat.indicators.loc[cat.indicators["rollup"] == "area_equal", "code"]
+    reported = v.loc[
+        v["indicator"].isin(equal) & v["unit_code"].isin(sums.index.get_level_values(0))
+    ]
+    reported = reported.set_index(["unit_code", "year", "indicator"])["value"]
+    diff = (reported - sums.reindex(reported.index)).loc[lambda d: d != 0]
+    assert diff.to_dict() == {("062", 2016, "TQ_NHAP_NGU"): 7.0}
+
+
+def test_completeness_finds_the_documented_gaps(sample_store, cat):
+    subs = sample_store.read("submissions")
+    status = completeness.submission_status(cat.units, subs)
+    assert status["submitted"].all()
+    missing = completeness.missing_values(
+        cat.units, cat.indicators, sample_store.read("values"), cat.years
+    )
+    assert missing.values.tolist() == [
+        ["01864", "GD_PHO_BIEN", 2009],
+        ["01864", "GD_PHO_BIEN", 2010],
+    ]
+    sections = completeness.missing_sections(cat.units, cat.outline, sample_store.read("narrative"))
+    assert ("060", "P1.III.2") in set(
+        zip(sections["unit_code"], sections["section_id"], strict=True)
+    )
+    assert len(sections) < 30
+    found = completeness.findings(status, missing, sections)
+    assert set(found["code"]) == {"QPTD-C002", "QPTD-C003"}
+
+
+def test_deliberate_dates_and_duplicate(sample_store):
+    conf = sample_store.read("conferences").set_index("unit_code")
+    assert conf.loc["01858", "conference_date"] == pd.Timestamp("2019-09-05")
+    assert conf.loc["066", "report_submitted_date"] == pd.Timestamp("2019-09-20")
+    assert pd.isna(conf.loc["02131", "conference_date"])
+    awards = sample_store.read("awards")
+    names = awards.loc[
+        (awards["unit_code"] == "063") & (awards["form"] == "GK_UBH"), "recipient_name"
+    ]
+    assert {"Nguyễn Văn Hùng", "Nguyen Van  Hung"} <= set(names)
