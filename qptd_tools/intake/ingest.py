@@ -182,7 +182,11 @@ def _known_workbook(path: Path, subs: pd.DataFrame) -> FileResult | None:
     A workbook holds one unit's four tables, so equal bytes mean equal content; such a
     file is not parsed again. Other files (and anything unreadable) go the full way.
     """
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file() or subs.empty:
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES or subs.empty:
+        return None
+    try:
+        check_file(path)
+    except InputRejected:
         return None
     sha = sha256_file(path)
     rows = subs.loc[subs["source_sha256"] == sha]
