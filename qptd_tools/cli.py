@@ -17,16 +17,28 @@ from typing import Any
 
 import pandas as pd
 
-from qptd_tools import __version__, completeness
+from qptd_tools import __version__, awards, checks, indicators, schedule, vnformat
 from qptd_tools.catalog import Catalog
 from qptd_tools.config import Workspace
-from qptd_tools.errors import Problem, QptdError, UsageInvalid, fail
+from qptd_tools.errors import Problem, QptdError, StoreEmpty, UsageInvalid, fail
 from qptd_tools.intake.ingest import IngestReport, ingest
 from qptd_tools.intake.template import build_workbook, save_workbook, template_name
 from qptd_tools.sample import DEFAULT_SEED, write_sample
 from qptd_tools.workspace import WorkspaceData
 
 LEVELS = ("xa", "huyen", "tinh", "nganh", "donvi")
+LEVEL_NAMES = {
+    "tinh": "Cấp tỉnh",
+    "huyen": "Cấp huyện",
+    "xa": "Cấp xã",
+    "nganh": "Sở, ban, ngành",
+    "donvi": "Đơn vị quân đội",
+}
+SUMMARY_COLUMNS = [
+    "kind", "period_value", "first_year", "first_value", "last_year", "last_value", "change",
+    "pct_change", "cagr_pct", "peak_year", "peak_value", "years_reported", "share_pct", "rank",
+    "n_siblings",
+]  # fmt: skip
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -141,26 +153,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
-# --- check -------------------------------------------------------------------------------
-def completeness_tables(data: WorkspaceData) -> dict[str, pd.DataFrame]:
-    """Compute the completeness tables of a workspace (status, missing, sections, summary)."""
-    cat = data.catalog
-    status = completeness.submission_status(cat.units, data.submissions)
-    submitted = cat.units.loc[
-        cat.units["unit_code"].isin(status.loc[status["submitted"], "unit_code"])
-    ]
-    missing = completeness.missing_values(submitted, cat.indicators, data.values, cat.years)
-    sections = completeness.missing_sections(submitted, cat.outline, data.narrative)
-    per_level = {
-        level: len(cat.indicators_for(level, inputs_only=True)) * len(cat.years) for level in LEVELS
-    }
-    expected = cat.units.set_index("unit_code")["level"].map(per_level)
-    summary = completeness.summary(status, missing, sections, expected)
-    findings = completeness.findings(status, missing, sections)
-    return {"summary": summary, "findings": findings}
-
-
-def _select(
+# --- check ------------------------------------------------------------------------------
+def _scope(
     cat: Catalog, frame: pd.DataFrame, unit: str | None, district: str | None
 ) -> pd.DataFrame:
     if unit:
@@ -173,16 +167,26 @@ def _select(
     return frame
 
 
+def _checks(data: WorkspaceData) -> checks.CheckResult:
+    return checks.run(
+        data.catalog, data.values, data.awards, data.conferences, data.narrative, data.submissions
+    )
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    """Report completeness: who submitted, what is missing."""
+    """Report completeness, consistency, outliers, award checks and deadlines."""
     data = WorkspaceData(args.root)
-    tables = completeness_tables(data)
-    summary = _select(data.catalog, tables["summary"], args.unit, args.district)
-    findings = _select(data.catalog, tables["findings"], args.unit, args.district)
+    if data.store.current() is None:
+        _say(args, str(Problem("QPTD-E093", file=str(data.paths.root))))
+    result = _checks(data)
+    summary = _scope(data.catalog, result.completeness, args.unit, args.district)
+    findings = _scope(data.catalog, result.findings, args.unit, args.district)
     if args.format == "json":
         payload = {
             "summary": json.loads(summary.to_json(orient="records", force_ascii=False)),
-            "findings": json.loads(findings.to_json(orient="records", force_ascii=False)),
+            "findings": json.loads(
+                findings.to_json(orient="records", force_ascii=False, date_format="iso")
+            ),
         }
         _out(args, json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
@@ -198,9 +202,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         o_can=("cells_expected", "sum"),
         muc_thieu=("sections_missing", "sum"),
     )
-    by_level.index = by_level.index.map(lambda lv: {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện",
-                                                    "xa": "Cấp xã", "nganh": "Sở, ban, ngành",
-                                                    "donvi": "Đơn vị quân đội"}[lv])  # fmt: skip
+    by_level.index = by_level.index.map(LEVEL_NAMES)
     by_level.index.name = "Cấp"
     by_level.columns = [
         "Số đơn vị",
@@ -211,12 +213,118 @@ def cmd_check(args: argparse.Namespace) -> int:
     ]
     _out(args, by_level.to_string())
     _out(args, "")
-    _out(args, f"Phát hiện ({len(findings)}):")
-    limit = None if args.verbose else 30
+    counts = findings["code"].value_counts().sort_index()
+    _out(
+        args, f"PHÁT HIỆN ({len(findings)}): " + ", ".join(f"{c} × {n}" for c, n in counts.items())
+    )
+    limit = None if args.verbose else 40
     for row in findings.head(limit).itertuples():
         _out(args, f"  {row.code} {row.unit_code} {row.unit_name}: {row.message}")
     if limit is not None and len(findings) > limit:
         _out(args, f"  … và {len(findings) - limit} phát hiện khác (dùng --verbose để xem hết).")
+    return 0
+
+
+# --- indicators, awards, deadlines ---------------------------------------------------------
+SUMMARY_HEADERS = {
+    "indicator": "Mã", "name": "Chỉ tiêu", "unit": "ĐVT", "period_value": "Cả giai đoạn",
+    "first_value": "Năm đầu", "last_value": "Năm cuối", "pct_change": "Tăng/giảm (%)",
+    "cagr_pct": "Tăng BQ/năm (%)", "peak_year": "Năm cao nhất", "years_reported": "Số năm",
+    "share_pct": "Tỷ lệ xã (%)", "rank": "Xếp hạng",
+}  # fmt: skip
+
+
+def _loaded(args: argparse.Namespace) -> WorkspaceData:
+    data = WorkspaceData(args.root)
+    if data.store.current() is None:
+        raise fail(StoreEmpty, "QPTD-E093", file=str(data.paths.root))
+    return data
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """Print a unit's ten-year indicators (period summary, or the yearly series)."""
+    data = _loaded(args)
+    cat = data.catalog
+    cat.unit(args.unit)
+    computed = indicators.compute(
+        data.values, cat.units, cat.indicators, cat.years, cat.review.rollup_children
+    )
+    meta = cat.indicators.set_index("code")[["name", "unit", "section_id"]]
+    if args.series:
+        wide = computed["values"].xs(args.unit, level="unit_code", drop_level=True)
+        frame = meta.join(wide, how="right").reset_index(names="indicator")
+        frame.columns = [str(c) for c in frame.columns]
+    else:
+        part = computed["summary"].loc[computed["summary"]["unit_code"] == args.unit]
+        frame = part.merge(meta, left_on="indicator", right_index=True)
+        frame = frame[["unit_code", "indicator", "name", "unit", "section_id", *SUMMARY_COLUMNS]]
+    order = {code: i for i, code in enumerate(cat.indicators["code"])}
+    frame = frame.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
+    if args.format == "table" and not args.series:
+        shown = frame.copy()
+        for col in ("period_value", "first_value", "last_value"):
+            shown[col] = [vnformat.number(v, 2) for v in shown[col]]
+        for col in ("pct_change", "cagr_pct", "share_pct"):
+            shown[col] = [vnformat.number(v, 1) for v in shown[col]]
+        shown = shown[list(SUMMARY_HEADERS)].rename(columns=SUMMARY_HEADERS)
+        _out(args, f"{cat.unit(args.unit)['name']} — giai đoạn {cat.years[0]}–{cat.years[-1]}")
+        _out(args, shown.to_string(index=False))
+        return 0
+    _out(args, _table(frame, "text" if args.format == "table" else args.format))
+    return 0
+
+
+def cmd_awards(args: argparse.Namespace) -> int:
+    """Print award statistics, shares, money or check findings."""
+    data = _loaded(args)
+    cat = data.catalog
+    records = data.awards
+    if args.unit:
+        cat.unit(args.unit)
+        records = awards.within(records, cat.units, args.unit)
+    enriched = awards.enrich(records, cat.units, cat.award_forms)
+    if args.view == "stats":
+        by = [c.strip() for c in args.by.split(",")] if args.by else awards.DEFAULT_BY
+        unknown = [c for c in by if c not in enriched.columns]
+        if unknown:
+            raise fail(UsageInvalid, "QPTD-E082", detail=f"cột không có: {', '.join(unknown)}")
+        frame = awards.statistics(enriched, by)
+    elif args.view == "shares":
+        frame = awards.shares(enriched, [c.strip() for c in args.by.split(",")] if args.by else ())
+    elif args.view == "money":
+        amounts = awards.money(enriched, cat.units, cat.award_rates, cat.base_salary,
+                               rounding=cat.review.award_rounding_dong,
+                               reference_date=cat.review.award_reference_date)  # fmt: skip
+        frame = awards.money_summary(amounts)
+    else:
+        frame = awards.checks(enriched, cat.units, cat.award_forms, cat.recipient_groups,
+                              cat.collective_levels, cat.award_quotas)  # fmt: skip
+    _out(args, _table(frame, "text" if args.format == "table" else args.format))
+    return 0
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    """Print the deadline board, or its summary per district."""
+    data = _loaded(args)
+    cat = data.catalog
+    board = schedule.board(
+        cat.units, data.conferences, cat.deadlines, awards.district_of(cat.units)
+    )
+    frame = schedule.summary(board) if args.summary else _scope(cat, board, None, args.district)
+    if args.format == "table" and not args.summary:
+        shown = frame[["unit_code", "name", "conference_date", "conference_status", "conference_days_late",
+                       "report_date", "report_status", "report_days_late"]].copy()  # fmt: skip
+        for col in ("conference_date", "report_date"):
+            shown[col] = [
+                vnformat.date_short(d.date() if pd.notna(d) else None) for d in shown[col]
+            ]
+        for col in ("conference_status", "report_status"):
+            shown[col] = shown[col].map(schedule.STATUS)
+        shown.columns = ["Mã", "Đơn vị", "Ngày hội nghị", "Hội nghị", "Trễ (ngày)", "Ngày gửi báo cáo",
+                         "Báo cáo", "Trễ (ngày)"]  # fmt: skip
+        _out(args, shown.to_string(index=False))
+        return 0
+    _out(args, _table(frame, "text" if args.format == "table" else args.format))
     return 0
 
 
@@ -263,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     def formats(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json")) -> None:
-        p.add_argument("--format", choices=choices, default="text", help="Dạng kết quả.")
+        p.add_argument("--format", choices=choices, default=choices[0], help="Dạng kết quả.")
 
     p = sub("sample", cmd_sample, "Tạo DỮ LIỆU MẪU (biểu mẫu đã điền) cho mọi đơn vị.")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Hạt giống ngẫu nhiên.")
@@ -284,11 +392,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="In cả các tệp không thay đổi.")
     formats(p)
 
-    p = sub("check", cmd_check, "Kiểm tra độ đầy đủ của số liệu đã nạp.")
+    p = sub("check", cmd_check, "Kiểm tra số liệu đã nạp: độ đầy đủ, khớp tổng, bất thường, "
+            "khen thưởng, hạn nộp.")  # fmt: skip
     p.add_argument("--unit", metavar="MÃ", help="Chỉ một đơn vị.")
     p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")
     p.add_argument("--verbose", action="store_true", help="In mọi phát hiện.")
     formats(p, ("text", "csv", "json"))
+
+    p = sub("indicators", cmd_indicators, "Chỉ tiêu 10 năm của một đơn vị (tổng hợp cả giai đoạn).")
+    p.add_argument("--unit", metavar="MÃ", required=True, help="Mã đơn vị.")
+    p.add_argument("--series", action="store_true", help="In số liệu từng năm thay cho tổng hợp.")
+    formats(p, ("table", "csv", "json"))
+
+    p = sub("awards", cmd_awards, "Thống kê, kiểm tra và tiền thưởng khen thưởng.")
+    p.add_argument("--unit", metavar="MÃ", help="Một đơn vị và các đơn vị cấp dưới.")
+    p.add_argument("--view", choices=("stats", "shares", "money", "checks"), default="stats",
+                   help="stats: số lượng; shares: tỷ lệ nữ, dân tộc thiểu số, cấp xã; "
+                        "money: tiền thưởng theo cấp chi; checks: kiểm tra.")  # fmt: skip
+    p.add_argument(
+        "--by", metavar="CỘT,…", help="Cột nhóm (mặc định: " + ",".join(awards.DEFAULT_BY) + ")."
+    )
+    formats(p, ("table", "csv", "json"))
+
+    p = sub("deadlines", cmd_deadlines, "Bảng theo dõi hạn tổ chức hội nghị và gửi báo cáo.")
+    p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")
+    p.add_argument("--summary", action="store_true", help="Tổng hợp theo huyện.")
+    formats(p, ("table", "csv", "json"))
 
     p = sub("demo", cmd_demo, "Chạy thử trên DỮ LIỆU MẪU: tạo mẫu, nạp, kiểm tra.")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Hạt giống ngẫu nhiên.")

@@ -203,6 +203,10 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Không ghi được vào {file} ({detail}).",
         "Kiểm tra quyền ghi và dung lượng ổ đĩa.",
     ),
+    "QPTD-E093": (
+        "Kho dữ liệu của thư mục làm việc {file} chưa có số liệu.",
+        "Nạp số liệu bằng `qptd ingest data/raw`, hoặc chạy thử `qptd demo`.",
+    ),
     "QPTD-E099": (
         "Lỗi nội bộ của bộ công cụ ({detail}).",
         "Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.",
@@ -353,6 +357,10 @@ class StoreLocked(QptdError, RuntimeError):
 
 class StoreUnreadable(QptdError, OSError):
     """The store on disk cannot be read."""
+
+
+class StoreEmpty(QptdError, LookupError):
+    """A command needs stored data and the store is empty."""
 
 
 class WriteFailed(QptdError, OSError):

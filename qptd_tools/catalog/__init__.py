@@ -33,6 +33,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "award_rates": schemas.AwardRateRow,
     "base_salary": schemas.BaseSalaryRow,
     "deadlines": schemas.DeadlineRow,
+    "award_quotas": schemas.AwardQuotaRow,
     "sources": schemas.SourceRow,
 }
 
@@ -84,6 +85,7 @@ class Catalog:
     award_rates: pd.DataFrame
     base_salary: pd.DataFrame
     deadlines: pd.DataFrame
+    award_quotas: pd.DataFrame
     sources: pd.DataFrame
     origin: dict[str, str]
 
@@ -181,7 +183,14 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
     if set(cat["award_rates"]["form"]) != forms:
         raise _invalid(paths["award_rates"], "danh sách hình thức không khớp award_forms.csv")
     cited = set(cat["sources"]["id"])
-    for name in ("award_forms", "award_rates", "base_salary", "deadlines", "recipient_groups"):
+    for name in (
+        "award_forms",
+        "award_rates",
+        "award_quotas",
+        "base_salary",
+        "deadlines",
+        "recipient_groups",
+    ):
         missing = sorted(set(cat[name]["source"]) - cited)
         if missing:
             raise _invalid(paths[name], f"nguồn chưa có trong sources.csv: {missing}")

@@ -134,6 +134,15 @@ class DeadlineRow(_Row):
     source: str
 
 
+class AwardQuotaRow(_Row):
+    """At most ``max_count`` records of a form per unit of a level (``award_quotas.csv``)."""
+
+    form: str
+    level: Level
+    max_count: int = Field(ge=0)
+    source: str
+
+
 class SourceRow(_Row):
     """One cited source (``sources.csv``)."""
 
@@ -155,6 +164,9 @@ class Review(_Row):
     template_version: str
     award_rounding_dong: int = Field(ge=1)
     date_window: tuple[dt.date, dt.date]
+    rollup_children: dict[str, tuple[str, ...]]
+    award_reference_date: dt.date
+    outlier_min_level: float = Field(ge=0)
 
     @property
     def years(self) -> list[int]:

@@ -13,7 +13,10 @@ import unicodedata
 from collections.abc import Callable
 from typing import Literal
 
+from qptd_tools.vnformat import fold
+
 Encoding = Literal["TCVN3", "VNI"]
+__all__ = ["clean_text", "fold", "repair_legacy", "vietnamese_score"]
 
 # TCVN3 (TCVN 5712:1993, VN3): one byte per letter; capitals with tone marks use the
 # "H" fonts with the lowercase codes, so only the base capitals below exist.
@@ -230,10 +233,3 @@ def clean_text(value: object) -> tuple[str, Encoding | None]:
     text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ").strip()
     repaired, encoding = repair_legacy(text)
     return unicodedata.normalize("NFC", repaired), encoding
-
-
-def fold(text: str) -> str:
-    """Return a key for matching names across diacritics, spacing and case."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())

@@ -90,7 +90,14 @@ def _dates(cat: Catalog, seed: int, code: str, level: str) -> dict[str, object]:
     return info
 
 
-def _awards(cat: Catalog, seed: int, code: str, level: str, info: dict[str, object]) -> list[dict]:
+def _awards(
+    cat: Catalog,
+    seed: int,
+    code: str,
+    level: str,
+    info: dict[str, object],
+    used: set[tuple[str, str]],
+) -> list[dict]:
     rng = rng_for(seed, code, "awards")
     forms = dict(zip(cat.award_forms["code"], cat.award_forms["name"], strict=True))
     groups = dict(zip(cat.recipient_groups["code"], cat.recipient_groups["name"], strict=True))
@@ -104,7 +111,7 @@ def _awards(cat: Catalog, seed: int, code: str, level: str, info: dict[str, obje
         for _ in range(rng.randint(low, high)):
             records.append(A.record(
                 rng, place, form, forms, groups, collective=rng.random() < collective_share,
-                decision=decision, military=A.MILITARY.get(level, ()),
+                decision=decision, military=A.MILITARY.get(level, ()), used=used,
             ))  # fmt: skip
     return records
 
@@ -116,6 +123,7 @@ def build_sample(cat: Catalog, seed: int = DEFAULT_SEED) -> dict[str, Filling]:
     period = {"start": cat.review.period_start, "end": cat.review.period_end}
     required = set(cat.outline.loc[cat.outline["narrative"] != "none", "section_id"])
     fillings: dict[str, Filling] = {}
+    used: set[tuple[str, str]] = set()
     for unit in cat.units.fillna("").to_dict("records"):
         code, level = unit["unit_code"], unit["level"]
         rng = rng_for(seed, code, "narrative")
@@ -136,7 +144,7 @@ def build_sample(cat: Catalog, seed: int = DEFAULT_SEED) -> dict[str, Filling]:
         fillings[code] = Filling(
             values=series,
             info=info,
-            awards=_awards(cat, seed, code, level, info),
+            awards=_awards(cat, seed, code, level, info, used),
             narrative=narrative,
         )
     _apply_deliberate(cat, fillings)
@@ -146,7 +154,8 @@ def build_sample(cat: Catalog, seed: int = DEFAULT_SEED) -> dict[str, Filling]:
 def _apply_deliberate(cat: Catalog, fillings: dict[str, Filling]) -> None:
     get = fillings.__getitem__
     values = {code: dict(f.values) for code, f in fillings.items()}
-    values["062"][("TQ_NHAP_NGU", 2016)] = float(values["062"][("TQ_NHAP_NGU", 2016)]) + 7  # type: ignore[arg-type]
+    for code in ("062", "06"):  # the district over-reports; the province adds up its districts
+        values[code][("TQ_NHAP_NGU", 2016)] = float(values[code][("TQ_NHAP_NGU", 2016)]) + 7  # type: ignore[arg-type]
     values["01861"][("TT_LUOT", 2014)] = float(values["01861"][("TT_LUOT", 2014)]) * 10  # type: ignore[arg-type]
     for year in (2009, 2010):
         values["01864"].pop(("GD_PHO_BIEN", year), None)

@@ -11,6 +11,7 @@ import random
 from collections.abc import Mapping
 
 from qptd_tools.intake import layout as L
+from qptd_tools.vnformat import fold
 
 FAMILY = [
     "Nguyễn",
@@ -111,8 +112,36 @@ def record(
     collective: bool,
     decision: tuple[str, dt.date] | None,
     military: tuple[tuple[str, str], ...] = (),
+    used: set[tuple[str, str]] | None = None,
 ) -> dict[str, object]:
-    """Return one award record as it would be typed in the workbook."""
+    """Return one award record as it would be typed in the workbook.
+
+    ``used`` holds (form, folded name) pairs already given out: no recipient is drawn
+    twice for the same form (the sample's only duplicate is a deliberate one).
+    """
+    used = used if used is not None else set()
+    for _ in range(20):
+        rec = _draw(rng, place, form, forms, groups, collective=collective, decision=decision,
+                    military=military)  # fmt: skip
+        key = (form, fold(str(rec["recipient_name"])))
+        if key not in used:
+            used.add(key)
+            return rec
+        collective = False  # a place has few bodies; fall back to a person
+    raise RuntimeError("sample names exhausted")
+
+
+def _draw(
+    rng: random.Random,
+    place: str,
+    form: str,
+    forms: Mapping[str, str],
+    groups: Mapping[str, str],
+    *,
+    collective: bool,
+    decision: tuple[str, dt.date] | None,
+    military: tuple[tuple[str, str], ...],
+) -> dict[str, object]:
     if collective:
         gender, ethnic, position, level = "", "", "", ""
         if military and rng.random() < 0.4:

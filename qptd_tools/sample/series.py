@@ -27,10 +27,13 @@ def rng_for(seed: int, *parts: str) -> random.Random:
 
 
 def _flows(rng: random.Random, years: list[int], spec: Mapping[str, tuple[float, float]]) -> Series:
+    """Yearly flows: a level drawn once per indicator, varying ±25 % from year to year."""
     out: Series = {}
     for code, (low, high) in spec.items():
-        for year in years:
-            out[(code, year)] = round(rng.uniform(low, high))
+        level = rng.uniform(low, high)
+        trend = rng.uniform(-0.01, 0.04)
+        for t, year in enumerate(years):
+            out[(code, year)] = round(level * (1 + trend) ** t * rng.uniform(0.8, 1.25))
     return out
 
 
@@ -123,8 +126,9 @@ def area(
                 out[key] = _sum(children, ind.code, year)
             elif ind.rollup == "area_min":
                 extra = {"DQ_QUAN_SO": 150, "DQ_DANG_VIEN": 60, "DQ_HL_QUAN_SO": 140,
-                         "DQ_HL_KHA_GIOI": 100, "GD_PHO_BIEN": 800}.get(ind.code, 0)  # fmt: skip
-                if ind.code.startswith("DB_"):
+                         "DQ_HL_KHA_GIOI": 100, "GD_PHO_BIEN": 800, "DB_NHU_CAU": 300,
+                         "DB_SAP_XEP": 250}.get(ind.code, 0)  # fmt: skip
+                if ind.code.startswith("DB_") and not province:
                     need = round(need0 * (1 + 0.01 * t))
                     out[key] = (
                         need if ind.code == "DB_NHU_CAU" else round(need * rng.uniform(0.9, 1.0))

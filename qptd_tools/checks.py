@@ -1,0 +1,108 @@
+"""All checks of a workspace's data in one place, as findings with stable codes.
+
+``QPTD-C00x`` completeness, ``QPTD-C101`` consistency of a reported total with its
+children, ``QPTD-C102`` year-on-year outliers, ``QPTD-A00x`` award checks, ``QPTD-S00x``
+deadlines. Pure: the caller passes the catalogue and the stored tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from qptd_tools import awards, completeness, indicators, schedule
+from qptd_tools.catalog import Catalog
+
+COLUMNS = [
+    "code",
+    "unit_code",
+    "unit_name",
+    "indicator",
+    "year",
+    "section_id",
+    "record_id",
+    "event",
+    "message",
+]
+LEVELS = ("xa", "huyen", "tinh", "nganh", "donvi")
+
+
+@dataclass
+class CheckResult:
+    """Every check's tables and the findings of all of them."""
+
+    completeness: pd.DataFrame
+    indicators: dict[str, pd.DataFrame]
+    comparison: pd.DataFrame
+    board: pd.DataFrame
+    findings: pd.DataFrame
+
+
+def _frame(found: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    out = found.reindex(columns=COLUMNS)
+    out["unit_name"] = out["unit_code"].map(names)
+    return out
+
+
+def run(
+    cat: Catalog,
+    values: pd.DataFrame,
+    award_records: pd.DataFrame,
+    conferences: pd.DataFrame,
+    narrative: pd.DataFrame,
+    submissions: pd.DataFrame,
+) -> CheckResult:
+    """Run every check over the stored tables.
+
+    Returns
+    -------
+    CheckResult
+        ``findings`` has one row per finding: ``code, unit_code, unit_name, indicator,
+        year, section_id, record_id, event, message``, in registry order.
+    """
+    units = cat.units
+    names = units.set_index("unit_code")["name"]
+    status = completeness.submission_status(units, submissions)
+    submitted = units.loc[units["unit_code"].isin(status.loc[status["submitted"], "unit_code"])]
+    missing = completeness.missing_values(submitted, cat.indicators, values, cat.years)
+    sections = completeness.missing_sections(submitted, cat.outline, narrative)
+    per_level = {
+        lv: len(cat.indicators_for(lv, inputs_only=True)) * len(cat.years) for lv in LEVELS
+    }
+    expected = units.set_index("unit_code")["level"].map(per_level)
+    summary = completeness.summary(status, missing, sections, expected)
+
+    children = cat.review.rollup_children
+    computed = indicators.compute(values, units, cat.indicators, cat.years, children)
+    comparison = indicators.area_comparison(
+        computed["reported"], computed["values"], units, cat.indicators, children
+    )
+    enriched = awards.enrich(award_records, units, cat.award_forms)
+    district = awards.district_of(units)
+    board = schedule.board(units, conferences, cat.deadlines, district)
+
+    parts = [
+        completeness.findings(status, missing, sections),
+        indicators.consistency_findings(comparison, cat.indicators),
+        indicators.outlier_findings(
+            computed["reported"], cat.indicators, cat.review.outlier_min_level
+        ),
+        awards.checks(
+            enriched,
+            units,
+            cat.award_forms,
+            cat.recipient_groups,
+            cat.collective_levels,
+            cat.award_quotas,
+        ),
+        schedule.findings(board),
+    ]
+    found = pd.concat([_frame(p, names) for p in parts if len(p)], ignore_index=True)
+    if found.empty:
+        found = pd.DataFrame(columns=COLUMNS)
+    order = {code: i for i, code in enumerate(units["unit_code"])}
+    found["_order"] = found["unit_code"].map(order)
+    found = found.sort_values(["_order", "code"], kind="stable").drop(columns="_order")
+    found["year"] = found["year"].astype("Int64")
+    return CheckResult(summary, computed, comparison, board, found.reset_index(drop=True))

@@ -1,0 +1,103 @@
+"""The deadline board: conference and report dates against the guidance's deadlines (§7).
+
+Pure functions over DataFrames. Deadlines are catalogue data (``deadlines.csv``); a date
+on the deadline day is on time where the catalogue says the deadline is inclusive.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+STATUS = {
+    "on_time": "Đúng hạn",
+    "late": "Trễ hạn",
+    "missing": "Chưa có",
+    "not_applicable": "Không áp dụng",
+}
+FINDING_COLUMNS = ["code", "unit_code", "event", "date", "deadline", "days_late", "message"]
+EVENT_NAMES = {"conference": "hội nghị sơ kết", "report": "gửi báo cáo"}
+
+
+def _status(
+    dates: pd.Series, deadlines: pd.Series, inclusive: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    days = (dates - deadlines).dt.days
+    late_by = days.where(inclusive.astype(bool), days + 1)
+    status = pd.Series("on_time", index=dates.index)
+    status[late_by > 0] = "late"
+    status[dates.isna()] = "missing"
+    status[deadlines.isna()] = "not_applicable"
+    days_late = late_by.where(status == "late").astype("Int64")
+    return status, days_late
+
+
+def board(
+    units: pd.DataFrame, conferences: pd.DataFrame, deadlines: pd.DataFrame, district: pd.Series
+) -> pd.DataFrame:
+    """Return one row per unit: conference and report date, deadline, status, days late.
+
+    Parameters
+    ----------
+    units
+        The registry.
+    conferences
+        The stored conference table (``unit_code, conference_date, report_submitted_date``).
+    deadlines
+        The deadline catalogue (``level, event, deadline, inclusive``).
+    district
+        Each unit's district code (for the per-district summary).
+    """
+    out = units[["unit_code", "name", "level", "parent_code"]].copy()
+    out["district_code"] = out["unit_code"].map(district)
+    for event, column in (("conference", "conference_date"), ("report", "report_submitted_date")):
+        rule = deadlines.loc[deadlines["event"] == event].set_index("level")
+        due = pd.to_datetime(out["level"].map(rule["deadline"]))
+        inclusive = out["level"].map(rule["inclusive"]).fillna(True)
+        found = out[["unit_code"]].merge(
+            conferences[["unit_code", column]], on="unit_code", how="left"
+        )
+        when = pd.to_datetime(found[column]).set_axis(out.index)
+        status, late = _status(when, due, inclusive)
+        out[f"{event}_date"] = when
+        out[f"{event}_deadline"] = due
+        out[f"{event}_status"] = status
+        out[f"{event}_days_late"] = late
+    return out
+
+
+def summary(board_: pd.DataFrame) -> pd.DataFrame:
+    """Count statuses per district.
+
+    A district counts with its communes; the province with the departments and military
+    units. Columns ``district_code, units, conference_<status>…, report_<status>…``.
+    """
+    parts = []
+    for event in ("conference", "report"):
+        counts = pd.crosstab(board_["district_code"], board_[f"{event}_status"])
+        counts = counts.reindex(columns=list(STATUS), fill_value=0)
+        counts.columns = [f"{event}_{c}" for c in counts.columns]
+        parts.append(counts)
+    table = pd.concat(parts, axis=1)
+    table.insert(0, "units", board_.groupby("district_code").size())
+    return table.reset_index()
+
+
+def findings(board_: pd.DataFrame) -> pd.DataFrame:
+    """Return ``QPTD-S001`` (late) and ``QPTD-S002`` (missing) findings for each event."""
+    rows: list[tuple[object, ...]] = []
+    for event in ("conference", "report"):
+        status = board_[f"{event}_status"]
+        for r in board_.loc[status.isin(["late", "missing"])].itertuples():
+            date, due = getattr(r, f"{event}_date"), getattr(r, f"{event}_deadline")
+            due_text = f"{due:%d/%m/%Y}"
+            if getattr(r, f"{event}_status") == "late":
+                days = int(getattr(r, f"{event}_days_late"))
+                rows.append(("QPTD-S001", r.unit_code, event, date, due, days,
+                             f"{EVENT_NAMES[event].capitalize()} ngày {date:%d/%m/%Y}, trễ {days} ngày "
+                             f"so với hạn {due_text}."))  # fmt: skip
+            else:
+                rows.append(("QPTD-S002", r.unit_code, event, pd.NaT, due, None,
+                             f"Chưa có ngày {EVENT_NAMES[event]} (hạn {due_text})."))  # fmt: skip
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    out["days_late"] = out["days_late"].astype("Int64")
+    return out
