@@ -72,7 +72,7 @@ def _table(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=2)
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        return frame.to_csv(index=False).rstrip("\n")
     return frame.to_string(index=False) if len(frame) else "(không có)"
 
 
@@ -191,7 +191,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _out(args, json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     if args.format == "csv":
-        _out(args, findings.to_csv(index=False))
+        _out(args, findings.to_csv(index=False).rstrip("\n"))
         return 0
     submitted = int(summary["submitted"].sum())
     _out(args, f"ĐỘ ĐẦY ĐỦ SỐ LIỆU — {submitted}/{len(summary)} đơn vị đã gửi số liệu")

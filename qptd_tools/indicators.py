@@ -171,6 +171,7 @@ def effective(
         new[flag] = cs[flag]
         values = pd.concat([values.drop(index=rows, errors="ignore"), new])
     children_sum = pd.concat(sums) if sums else values.iloc[:0]
+    base = base.loc[base.index.get_level_values("unit_code").isin(set(tree["parent_code"]))]
     return values.sort_index(), children_sum.sort_index(), base.sort_index()
 
 
@@ -289,10 +290,7 @@ def summarize(
             dtype=float,
         )
         counts = out.loc[last.index, "last_value"].to_numpy()
-        parents = denom > 1
-        share = np.where(
-            parents & (denom > 0), 100 * counts / np.where(denom > 0, denom, 1), np.nan
-        )
+        share = np.where(denom > 0, 100 * counts / np.where(denom > 0, denom, 1), np.nan)
         out.loc[last.index, "share_pct"] = share
     out.insert(0, "kind", pd.Series(kind, index=out.index, dtype=object).astype(str))
     out = out.reset_index()

@@ -111,3 +111,32 @@ def test_deliberate_dates_and_duplicate(sample_store):
         (awards["unit_code"] == "063") & (awards["form"] == "GK_UBH"), "recipient_name"
     ]
     assert {"Nguyễn Văn Hùng", "Nguyen Van  Hung"} <= set(names)
+
+
+def test_check_finds_the_deliberate_problems_and_nothing_else(sample_store, cat):
+    from qptd_tools import checks
+
+    result = checks.run(
+        cat,
+        *(
+            sample_store.read(t)
+            for t in ("values", "awards", "conferences", "narrative", "submissions")
+        ),
+    )
+    found = result.findings
+    expected = {(d.finding, d.unit_code) for d in DELIBERATE}
+    beyond_narrative = found.loc[found["code"] != "QPTD-C003"]
+    assert set(
+        zip(beyond_narrative["code"], beyond_narrative["unit_code"], strict=True)
+    ) == expected - {("QPTD-C003", "060")}
+    # one finding per deliberate problem, except D4 (both dates missing: two findings)
+    assert len(beyond_narrative) == len(DELIBERATE) - 1 + 1
+    c101 = found.loc[found["code"] == "QPTD-C101"].iloc[0]
+    assert (c101["indicator"], c101["year"]) == ("TQ_NHAP_NGU", 2016)
+    c102 = found.loc[found["code"] == "QPTD-C102"].iloc[0]
+    assert (c102["indicator"], c102["year"]) == ("TT_LUOT", 2014)
+    narrative = found.loc[found["code"] == "QPTD-C003"]
+    assert ("060", "P1.III.2") in set(
+        zip(narrative["unit_code"], narrative["section_id"], strict=True)
+    )
+    assert len(narrative) <= 20  # about one unit in ten leaves one section (documented)

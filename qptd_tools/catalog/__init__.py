@@ -34,6 +34,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "base_salary": schemas.BaseSalaryRow,
     "deadlines": schemas.DeadlineRow,
     "award_quotas": schemas.AwardQuotaRow,
+    "targets": schemas.TargetRow,
     "sources": schemas.SourceRow,
 }
 
@@ -86,6 +87,7 @@ class Catalog:
     base_salary: pd.DataFrame
     deadlines: pd.DataFrame
     award_quotas: pd.DataFrame
+    targets: pd.DataFrame
     sources: pd.DataFrame
     origin: dict[str, str]
 

@@ -143,6 +143,15 @@ class AwardQuotaRow(_Row):
     source: str
 
 
+class TargetRow(_Row):
+    """A target or norm of an indicator's period value, with its source (``targets.csv``)."""
+
+    indicator: str
+    operator: Literal[">=", "<="]
+    target: float
+    source: str
+
+
 class SourceRow(_Row):
     """One cited source (``sources.csv``)."""
 

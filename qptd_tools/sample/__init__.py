@@ -37,22 +37,26 @@ class Deliberate:
     detail: str
     indicator: str = ""
     year: int | None = None
+    finding: str = ""
 
 
 DELIBERATE = (
     Deliberate("D1", "consistency", "062", "Huyện Ngân Sơn báo cáo số công dân nhập ngũ năm 2016 "
-               "nhiều hơn tổng của các xã 7 người.", "TQ_NHAP_NGU", 2016),
+               "nhiều hơn tổng của các xã 7 người.", "TQ_NHAP_NGU", 2016, "QPTD-C101"),
     Deliberate("D2", "late_conference", "01858", "Xã Bằng Thành tổ chức hội nghị ngày 05/9/2019, "
-               "sau hạn 30/8/2019."),
-    Deliberate("D3", "late_report", "066", "Huyện Na Rì gửi báo cáo ngày 20/9/2019, sau hạn 15/9/2019."),
-    Deliberate("D4", "missing_dates", "02131", "Xã Quảng Chu chưa điền ngày hội nghị và ngày gửi báo cáo."),
+               "sau hạn 30/8/2019.", finding="QPTD-S001"),
+    Deliberate("D3", "late_report", "066", "Huyện Na Rì gửi báo cáo ngày 20/9/2019, sau hạn 15/9/2019.",
+               finding="QPTD-S001"),
+    Deliberate("D4", "missing_dates", "02131", "Xã Quảng Chu chưa điền ngày hội nghị và ngày gửi báo cáo.",
+               finding="QPTD-S002"),
     Deliberate("D5", "duplicate_award", "063", "Huyện Bạch Thông đề nghị Giấy khen cấp huyện hai lần "
-               "cho cùng một người (“Nguyễn Văn Hùng” và “Nguyen Van  Hung”)."),
-    Deliberate("D6", "missing_narrative", "060", "Huyện Pác Nặm chưa viết mục “Bài học kinh nghiệm”."),
+               "cho cùng một người (“Nguyễn Văn Hùng” và “Nguyen Van  Hung”).", finding="QPTD-A005"),
+    Deliberate("D6", "missing_narrative", "060", "Huyện Pác Nặm chưa viết mục “Bài học kinh nghiệm”.",
+               finding="QPTD-C003"),
     Deliberate("D7", "outlier", "01861", "Xã Nhạn Môn ghi lượt người nghe tuyên truyền năm 2014 "
-               "gấp khoảng 10 lần các năm khác.", "TT_LUOT", 2014),
+               "gấp khoảng 10 lần các năm khác.", "TT_LUOT", 2014, "QPTD-C102"),
     Deliberate("D8", "missing_values", "01864", "Xã Bộc Bố để trống số lượt người được phổ biến "
-               "kiến thức QP-AN năm 2009 và 2010.", "GD_PHO_BIEN"),
+               "kiến thức QP-AN năm 2009 và 2010.", "GD_PHO_BIEN", 2009, "QPTD-C002"),
 )  # fmt: skip
 
 
