@@ -52,8 +52,11 @@ def run(
     conferences: pd.DataFrame,
     narrative: pd.DataFrame,
     submissions: pd.DataFrame,
+    years: list[int] | None = None,
 ) -> CheckResult:
     """Run every check over the stored tables.
+
+    ``years`` restricts the computation to part of the review period (default: all of it).
 
     Returns
     -------
@@ -62,10 +65,12 @@ def run(
         year, section_id, record_id, event, message``, in registry order.
     """
     units = cat.units
+    years = list(years or cat.years)
+    values = values.loc[values["year"].isin(years)]
     names = units.set_index("unit_code")["name"]
     status = completeness.submission_status(units, submissions)
     submitted = units.loc[units["unit_code"].isin(status.loc[status["submitted"], "unit_code"])]
-    missing = completeness.missing_values(submitted, cat.indicators, values, cat.years)
+    missing = completeness.missing_values(submitted, cat.indicators, values, years)
     sections = completeness.missing_sections(submitted, cat.outline, narrative)
     per_level = {
         lv: len(cat.indicators_for(lv, inputs_only=True)) * len(cat.years) for lv in LEVELS
@@ -74,7 +79,7 @@ def run(
     summary = completeness.summary(status, missing, sections, expected)
 
     children = cat.review.rollup_children
-    computed = indicators.compute(values, units, cat.indicators, cat.years, children)
+    computed = indicators.compute(values, units, cat.indicators, years, children)
     comparison = indicators.area_comparison(
         computed["reported"], computed["values"], units, cat.indicators, children
     )

@@ -21,7 +21,9 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def number(value: float | int | None, decimals: int = 0, missing: str = "–") -> str:
+def number(
+    value: float | int | None, decimals: int = 0, missing: str = "–", fixed: bool = False
+) -> str:
     """Format a number: thousands with a dot, decimals with a comma ("1.234.567", "12,5").
 
     Parameters
@@ -32,10 +34,12 @@ def number(value: float | int | None, decimals: int = 0, missing: str = "–") -
         At most this many decimals (trailing zeros are dropped).
     missing
         Text for a missing value.
+    fixed
+        Always show ``decimals`` decimals ("2,0" rather than "2").
     """
     if _missing(value):
         return missing
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
     exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)  # type: ignore[arg-type]
     return format_decimal(exact, format=pattern, locale=LOCALE)
 

@@ -103,6 +103,22 @@ class Catalog:
             raise fail(UnitUnknown, "QPTD-E081", value=unit_code)
         return match.iloc[0]
 
+    def resolve(self, code: object) -> str:
+        """Return the registry's code for ``code``, restoring leading zeros lost on the way.
+
+        ``papermill -p unit_code 061`` hands the notebook the number 61; official codes have
+        2, 3 or 5 digits, so a number matches at most one of them.
+        """
+        text = str(code).strip()
+        known = set(self.units["unit_code"])
+        if text in known:
+            return text
+        if text.isdigit():
+            matches = [text.zfill(n) for n in (2, 3, 5) if text.zfill(n) in known]
+            if len(matches) == 1:
+                return matches[0]
+        raise fail(UnitUnknown, "QPTD-E081", value=text)
+
     def place(self, unit_code: str) -> str:
         """Return a unit's name as written mid-sentence: "huyện Ba Bể", "xã Bằng Thành"."""
         row = self.unit(unit_code)
@@ -111,6 +127,16 @@ class Catalog:
         if row["level"] in ("tinh", "huyen", "xa") and name.lower().startswith(kind.lower()):
             return kind.lower() + name[len(kind) :]
         return name
+
+    def descendants(self, unit_code: str) -> set[str]:
+        """Return the unit and every unit below it in the registry."""
+        found, frontier = {unit_code}, {unit_code}
+        while frontier:
+            frontier = (
+                set(self.units.loc[self.units["parent_code"].isin(frontier), "unit_code"]) - found
+            )
+            found |= frontier
+        return found
 
     def children(self, unit_code: str, level: str | None = None) -> pd.DataFrame:
         """Return the units whose parent is ``unit_code`` (optionally of one level)."""

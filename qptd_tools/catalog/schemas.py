@@ -53,6 +53,7 @@ class IndicatorRow(_Row):
     max_of: str = ""
     yoy_factor: float | None = None
     key: bool
+    phrase: str = Field(pattern=r"\{v\}")
 
     _levels = field_validator("levels", mode="before")(_split_levels)
 

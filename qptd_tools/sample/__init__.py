@@ -65,6 +65,10 @@ def _texts() -> dict[str, list[str]]:
     return dict(yaml.safe_load(source.read_text(encoding="utf-8")))
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _dates(cat: Catalog, seed: int, code: str, level: str) -> dict[str, object]:
     rng = rng_for(seed, code, "dates")
     conference: dt.date | None = None
@@ -133,7 +137,9 @@ def build_sample(cat: Catalog, seed: int = DEFAULT_SEED) -> dict[str, Filling]:
         rng = rng_for(seed, code, "narrative")
         parent = cat.place(unit["parent_code"]) if unit["parent_code"] else cat.review.province_name
         narrative = {
-            section: rng.choice(variants).format(name=cat.place(code), parent=parent, **period)
+            section: _sentence(
+                rng.choice(variants).format(name=cat.place(code), parent=parent, **period)
+            )
             for section, variants in texts.items()
             if section in required
         }

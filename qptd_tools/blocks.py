@@ -1,0 +1,132 @@
+"""The blocks a report notebook emits, and their HTML rendering.
+
+A report cell shows one block: the document's metadata, a heading, a paragraph, a numbered
+table or a numbered figure. Each is displayed as a MIME bundle holding the structured
+block (``application/vnd.qptd.block+json``), HTML for JupyterLab and plain text, so that
+the exporters place each part exactly, and a reader of the notebook sees the same thing.
+Every string is escaped when rendered to HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping
+from typing import Any
+
+MIME = "application/vnd.qptd.block+json"
+
+HEADING_TAGS = {
+    "part": "h1",
+    "roman": "h2",
+    "arabic": "h3",
+    "point": "h4",
+    "star": "h4",
+    "dash": "h5",
+}
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or attributes."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def heading_text(block: Mapping[str, Any]) -> str:
+    """Return a heading as printed: "Phần I", "I. ĐẶC ĐIỂM…", "a) …", "* Đánh giá chung"."""
+    label, title = block.get("label", ""), block["title"]
+    if block["level"] == "part":
+        return f"{label}\n{title}"
+    if block["level"] == "star":
+        return f"* {title}"
+    if block["level"] == "dash":
+        return f"- {title}"
+    return f"{label} {title}".strip()
+
+
+def to_html(block: Mapping[str, Any]) -> str:
+    """Render one block as an HTML fragment (all data escaped)."""
+    kind = block["kind"]
+    if kind == "heading":
+        tag = HEADING_TAGS[block["level"]]
+        if block["level"] == "part":
+            return (f'<{tag} class="part"><span class="part-label">{esc(block["label"])}</span>'
+                    f'<span class="part-title">{esc(block["title"])}</span></{tag}>')  # fmt: skip
+        return f'<{tag} class="{esc(block["level"])}">{esc(heading_text(block))}</{tag}>'
+    if kind == "paragraph":
+        css = (
+            "placeholder"
+            if block.get("style") == "placeholder"
+            else esc(block.get("style", "body"))
+        )
+        return f'<p class="{css}">{esc(block["text"])}</p>'
+    if kind == "table":
+        return table_html(block)
+    if kind == "figure":
+        src = (
+            f"data:image/png;base64,{block['png_base64']}"
+            if block.get("png_base64")
+            else esc(block.get("png", ""))
+        )
+        return (f'<figure id="hinh-{block["number"]}"><img src="{src}" alt="{esc(block["caption"])}">'
+                f'<figcaption>Hình {block["number"]}. {esc(block["caption"])}</figcaption></figure>')  # fmt: skip
+    if kind == "meta":
+        doc = block["document"]
+        return (
+            f'<div class="meta">{esc(doc.get("issuer", ""))} — {esc(doc.get("subject", ""))}</div>'
+        )
+    if kind == "marker":
+        return f'<hr class="{esc(block["name"])}">'
+    raise ValueError(f"unknown block kind {kind!r}")
+
+
+def table_html(block: Mapping[str, Any]) -> str:
+    """Render a table block; each number carries its source as a tooltip (``title``)."""
+    head = "".join(f"<th>{esc(c)}</th>" for c in block["columns"])
+    align = block.get("align", ["left"] * len(block["columns"]))
+    sources = block.get("sources")
+    body = []
+    for r, row in enumerate(block["rows"]):
+        cells = []
+        for c, value in enumerate(row):
+            tip = sources[r][c] if sources and sources[r][c] else ""
+            attr = f' title="{esc(tip)}"' if tip else ""
+            cells.append(f'<td class="{esc(align[c])}"{attr}>{esc(value)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    caption = f"Bảng {block['number']}. {block['caption']}"
+    note = f'<p class="table-note">{esc(block["note"])}</p>' if block.get("note") else ""
+    return (f'<table id="bang-{block["number"]}"><caption>{esc(caption)}</caption>'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}')  # fmt: skip
+
+
+def to_text(block: Mapping[str, Any]) -> str:
+    """Render one block as plain text."""
+    kind = block["kind"]
+    if kind == "heading":
+        return heading_text(block)
+    if kind == "paragraph":
+        return str(block["text"])
+    if kind == "table":
+        lines = [
+            f"Bảng {block['number']}. {block['caption']}",
+            " | ".join(map(str, block["columns"])),
+        ]
+        lines += [" | ".join(map(str, row)) for row in block["rows"]]
+        return "\n".join(lines)
+    if kind == "figure":
+        return f"Hình {block['number']}. {block['caption']}"
+    if kind == "meta":
+        return str(block["document"].get("subject", ""))
+    return ""
+
+
+def bundle(block: dict[str, Any]) -> dict[str, Any]:
+    """Return the MIME bundle that displays a block in a notebook."""
+    data: dict[str, Any] = {MIME: block, "text/html": to_html(block), "text/plain": to_text(block)}
+    if block["kind"] == "figure" and block.get("png_base64"):
+        data["image/png"] = block["png_base64"]
+    return data
+
+
+def png_base64(data: bytes) -> str:
+    """Encode PNG bytes for a figure block."""
+    return base64.b64encode(data).decode("ascii")

@@ -1,0 +1,203 @@
+"""Appendix figures: functions that take an ``Axes``, draw and return it; saving is separate.
+
+Figures are plain :class:`matplotlib.figure.Figure` objects, never pyplot's global state,
+so nothing is left open between units. Every label is Vietnamese, numbers are formatted the Vietnamese way ("1.234", "12,5"), one
+style (``styles/qptd.mplstyle``) serves all figures, and :func:`save` writes PNG (200 dpi)
+and SVG with no timestamp, so the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import matplotlib.style as mstyle
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from qptd_tools import vnformat
+from qptd_tools.fsutil import atomic_write_bytes
+
+STYLE = Path(str(resources.files("qptd_tools.styles") / "qptd.mplstyle"))
+_VN = FuncFormatter(lambda x, _: vnformat.number(x, 2))
+
+
+@contextlib.contextmanager
+def style() -> Iterator[None]:
+    """Apply the toolkit's figure style within a ``with`` block."""
+    with mstyle.context(str(STYLE)):
+        yield
+
+
+def new_figure(width: float = 6.3, height: float = 3.2) -> tuple[Figure, Axes]:
+    """Return a figure and one axes in the toolkit's style (size in inches)."""
+    with style():
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot()
+    return fig, ax
+
+
+def _finish(ax: Axes, title: str, unit: str) -> Axes:
+    ax.set_title(title, loc="left")
+    if unit:
+        ax.set_ylabel(unit)
+    ax.yaxis.set_major_formatter(_VN)
+    return ax
+
+
+def trend(ax: Axes, series: pd.Series, title: str, unit: str = "", kind: str = "flow") -> Axes:
+    """Draw a yearly series: bars for flows and flags, a line for stocks and ratios.
+
+    Parameters
+    ----------
+    ax
+        Where to draw.
+    series
+        Values indexed by year (NaN where not reported).
+    title
+        The figure's title (Vietnamese).
+    unit
+        The unit of measure, shown on the y axis.
+    kind
+        The indicator kind (``flow``, ``stock``, ``flag``, ``ratio``).
+    """
+    with style():
+        years = [int(y) for y in series.index]
+        values = series.to_numpy(dtype=float)
+        if kind in ("flow", "flag"):
+            ax.bar(years, values, color="#1f4e79", width=0.7)
+            for x, v in zip(years, values, strict=True):
+                if v == v:
+                    ax.annotate(vnformat.number(v), (x, v), ha="center", va="bottom", fontsize=7,
+                                xytext=(0, 2), textcoords="offset points")  # fmt: skip
+        else:
+            ax.plot(years, values, marker="o", color="#1f4e79", linewidth=1.6, markersize=4)
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_ylim(bottom=0)
+        return _finish(ax, title, unit)
+
+
+def compare(
+    ax: Axes, values: Mapping[str, float], title: str, unit: str = "", highlight: str = ""
+) -> Axes:
+    """Draw sub-units side by side (horizontal bars, largest on top).
+
+    Parameters
+    ----------
+    values
+        Value by unit name.
+    highlight
+        The name to draw in red (e.g. the unit the report is about).
+    """
+    with style():
+        items = sorted(((v, k) for k, v in values.items() if v == v), reverse=False)
+        names = [k for _, k in items]
+        numbers = [v for v, _ in items]
+        colors = ["#c00000" if n == highlight else "#1f4e79" for n in names]
+        ax.barh(names, numbers, color=colors, height=0.65)
+        decimals = 0 if all(float(v).is_integer() for v in numbers) else 1
+        for y, v in enumerate(numbers):
+            text = vnformat.number(v, decimals, fixed=True)
+            ax.annotate(text, (v, y), va="center", ha="left", fontsize=7,
+                        xytext=(3, 0), textcoords="offset points")  # fmt: skip
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        ax.xaxis.set_major_formatter(_VN)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_title(title, loc="left")
+        if unit:
+            ax.set_xlabel(unit)
+        return ax
+
+
+def awards_by_form(ax: Axes, counts: pd.DataFrame, title: str) -> Axes:
+    """Draw award records by form, collectives and individuals stacked.
+
+    Parameters
+    ----------
+    counts
+        Index: form names (in the catalogue's order); columns ``Tập thể`` and ``Cá nhân``.
+    """
+    with style():
+        names = list(counts.index)[::-1]
+        left = pd.Series(0.0, index=names)
+        for column, color in (("Tập thể", "#1f4e79"), ("Cá nhân", "#bf9000")):
+            if column in counts:
+                widths = counts[column].reindex(names).fillna(0).astype(float)
+                ax.barh(names, widths, left=left, color=color, height=0.6, label=column)
+                left += widths
+        for y, total in enumerate(left):
+            ax.annotate(vnformat.number(total), (total, y), va="center", ha="left", fontsize=7,
+                        xytext=(3, 0), textcoords="offset points")  # fmt: skip
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(_VN)
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.legend(loc="lower right")
+        ax.set_title(title, loc="left")
+        ax.set_xlabel("hồ sơ")
+        return ax
+
+
+def timeline(
+    ax: Axes, dates: Mapping[str, pd.Timestamp], deadline: pd.Timestamp, title: str
+) -> Axes:
+    """Draw each unit's date against a deadline: on time in blue, late in red, missing listed.
+
+    Parameters
+    ----------
+    dates
+        Date by unit name (NaT where missing).
+    deadline
+        The deadline, drawn as a vertical line.
+    """
+    with style():
+        known = sorted(((d, n) for n, d in dates.items() if pd.notna(d)), reverse=True)
+        missing = [n for n, d in dates.items() if pd.isna(d)]
+        names = [n for _, n in known]
+        when = [d for d, _ in known]
+        colors = ["#c00000" if d > deadline else "#1f4e79" for d in when]
+        ax.scatter(when, range(len(when)), c=colors, s=14, zorder=3)
+        ax.axvline(deadline, color="#c00000", linestyle="--", linewidth=1)
+        ax.annotate(f"Hạn {vnformat.date_short(deadline.date())}", (deadline, len(when) - 0.5),
+                    ha="left", va="bottom", fontsize=7, color="#c00000", xytext=(3, 0),
+                    textcoords="offset points")  # fmt: skip
+        ax.set_yticks(range(len(names)), names)
+        ax.tick_params(axis="y", labelsize=6)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
+        ax.grid(axis="x", visible=True)
+        ax.grid(axis="y", visible=False)
+        ax.set_title(title, loc="left")
+        if missing:
+            ax.set_xlabel("Chưa có ngày: " + ", ".join(missing), fontsize=7)
+        return ax
+
+
+def save(
+    fig: Figure, folder: Path, stem: str, formats: Sequence[str] = ("png", "svg")
+) -> list[Path]:
+    """Save a figure as PNG (200 dpi) and SVG under ``folder``, atomically and reproducibly.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    written = []
+    with style():
+        for fmt in formats:
+            buffer = io.BytesIO()
+            metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+            fig.savefig(buffer, format=fmt, metadata=metadata)
+            path = folder / f"{stem}.{fmt}"
+            atomic_write_bytes(path, buffer.getvalue())
+            written.append(path)
+    return written

@@ -1,0 +1,447 @@
+"""Assembling a unit's report in a notebook, emitted as blocks the exporters place.
+
+The outline's parts come in order, with numbered tables and figures; every part is a block
+(:mod:`qptd_tools.blocks`).
+
+A notebook cell only calls one method here; everything it shows is computed by the library.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qptd_tools import blocks, figures, narrative, vnformat
+from qptd_tools.catalog import Catalog, load_catalog
+from qptd_tools.config import Workspace
+from qptd_tools.context import UnitContext, load
+from qptd_tools.errors import UsageInvalid, fail
+from qptd_tools.intake.layout import SAMPLE_LABEL
+
+Display = Callable[[dict[str, Any]], None]
+
+
+def _ipython_display(bundle: dict[str, Any]) -> None:
+    from IPython.display import display
+
+    display(bundle, raw=True)
+
+
+def find_root(root: str | os.PathLike[str] | None = None) -> Path:
+    """Return the workspace root.
+
+    That is ``root``, else ``$QPTD_ROOT``, else the nearest folder up from the current one
+    that holds a store (``data/processed``), else the current folder.
+    """
+    if root:
+        return Path(root).expanduser().resolve()
+    if os.environ.get("QPTD_ROOT"):
+        return Path(os.environ["QPTD_ROOT"]).expanduser().resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "processed" / "CURRENT").is_file():
+            return folder
+    return here
+
+
+def period_years(catalog: Catalog, period: tuple[int, int] | None) -> list[int]:
+    """Return the years of ``period`` (default: the catalogue's), checked against the catalogue."""
+    if period is None:
+        return list(catalog.years)
+    start, end = int(period[0]), int(period[1])
+    if start > end or start < catalog.years[0] or end > catalog.years[-1]:
+        raise fail(UsageInvalid, "QPTD-E082",
+                   detail=f"kỳ {start}–{end} nằm ngoài kỳ sơ kết {catalog.years[0]}–{catalog.years[-1]}")  # fmt: skip
+    return list(range(start, end + 1))
+
+
+class Emitter:
+    """Shows blocks in a notebook: paragraphs, numbered tables and numbered figures.
+
+    Parameters
+    ----------
+    output_dir
+        Where figures are written.
+    display
+        Where blocks go (IPython's ``display`` in a notebook; a list's ``append`` in tests).
+    """
+
+    def __init__(self, output_dir: Path, display: Display | None = None):
+        self.out = Path(output_dir)
+        self.display = display or _ipython_display
+        self.tables = 0
+        self.figures = 0
+        self.emitted: list[dict[str, Any]] = []
+
+    # --- emitting -------------------------------------------------------------------------
+    def emit(self, block: dict[str, Any]) -> dict[str, Any]:
+        """Show one block and remember it."""
+        self.emitted.append(block)
+        self.display(blocks.bundle(block))
+        return block
+
+    def paragraph(self, text: str, style: str = "body") -> None:
+        """Emit a paragraph (``style``: body, placeholder, note)."""
+        if text:
+            self.emit({"kind": "paragraph", "text": text, "style": style})
+
+    def table(self, caption: str, frame: pd.DataFrame, align: list[str] | None = None,
+              sources: list[list[str]] | None = None, note: str = "") -> None:  # fmt: skip
+        """Emit a numbered table ("Bảng N. …") from a frame of display strings."""
+        self.tables += 1
+        self.emit({
+            "kind": "table", "number": self.tables, "caption": caption,
+            "columns": [str(c) for c in frame.columns], "rows": frame.astype(str).values.tolist(),
+            "align": align or ["left"] * len(frame.columns), "sources": sources, "note": note,
+        })  # fmt: skip
+
+    def figure(
+        self, caption: str, draw: Callable[[Any], Any], size: tuple[float, float] = (6.3, 3.2)
+    ) -> None:
+        """Draw, save (PNG and SVG under ``figures/``) and emit a numbered figure ("Hình N. …")."""
+        self.figures += 1
+        fig, ax = figures.new_figure(*size)
+        draw(ax)
+        stem = f"hinh-{self.figures:02d}"
+        paths = figures.save(fig, self.out / "figures", stem)
+        png = paths[0].read_bytes()
+        self.emit({
+            "kind": "figure", "number": self.figures, "caption": caption,
+            "png": f"figures/{stem}.png", "svg": f"figures/{stem}.svg",
+            "png_base64": blocks.png_base64(png),
+        })  # fmt: skip
+
+
+class UnitReport(Emitter):
+    """The report of one unit, emitted block by block, in the outline's order.
+
+    Parameters
+    ----------
+    ctx
+        The unit's context (:mod:`qptd_tools.context`).
+    catalog
+        The catalogues.
+    output_dir
+        Where figures are written (``reports/<unit_code>``).
+    display
+        Where blocks go.
+    """
+
+    def __init__(
+        self, ctx: UnitContext, catalog: Catalog, output_dir: Path, display: Display | None = None
+    ):
+        super().__init__(output_dir, display)
+        self.ctx = ctx
+        self.cat = catalog
+
+    @classmethod
+    def open(
+        cls,
+        unit_code: str | int,
+        root: str | None = None,
+        context_path: str | None = None,
+        output_dir: str | None = None,
+        period: tuple[int, int] | None = None,
+        display: Display | None = None,
+    ) -> UnitReport:
+        """Open a unit's report: its context from the batch, or computed from the store.
+
+        Parameters
+        ----------
+        unit_code
+            The unit.
+        root
+            The workspace ("" or None: ``$QPTD_ROOT`` or the nearest workspace up).
+        context_path
+            The context file written by ``qptd run`` (computed here when empty).
+        output_dir
+            Where figures go (default ``reports/<unit_code>``).
+        period
+            First and last year; part of the catalogue's period may be chosen.
+        display
+            Where blocks go (default: the notebook).
+        """
+        workspace = Workspace(find_root(root))
+        catalog = load_catalog(workspace.root)
+        years = period_years(catalog, period)
+        unit_code = catalog.resolve(unit_code)
+        ctx = load(unit_code, workspace.root, context_path or None, years)
+        out = Path(output_dir) if output_dir else workspace.reports / unit_code
+        return cls(ctx, catalog, out, display)
+
+    # --- the document ---------------------------------------------------------------------
+    def document(self) -> dict[str, Any]:
+        """Return the document's metadata, from the registry and the run's parameters."""
+        unit = self.ctx.unit
+        report_date = self.ctx.conference.get("report_submitted_date")
+        day = (
+            pd.Timestamp(report_date).date()
+            if report_date is not None and pd.notna(report_date)
+            else None
+        )
+        return {
+            "unit_code": self.ctx.unit_code,
+            "issuer": unit["name"],
+            "subject": self.cat.review.title,
+            "date": day.isoformat() if day else None,
+            "date_text": vnformat.date_long(day)
+            if day
+            else "ngày … tháng … năm " + str(self.cat.years[-1]),
+            "sample": self.ctx.is_sample,
+        }
+
+    def header(self) -> None:
+        """Emit the document's metadata and, for sample data, the sample label."""
+        self.emit({"kind": "meta", "document": self.document()})
+        if self.ctx.is_sample:
+            self.paragraph(SAMPLE_LABEL, "note")
+
+    def _mine(self) -> pd.DataFrame:
+        return self.ctx.summary.loc[self.ctx.summary["unit_code"] == self.ctx.unit_code]
+
+    def _children_of(self, section_id: str) -> list[str]:
+        outline = self.cat.outline
+        return list(outline.loc[outline["parent_id"] == section_id, "section_id"])
+
+    def section(self, section_id: str) -> None:
+        """Emit a section of the outline with all its subsections, in the outline's order."""
+        row = self.cat.outline.set_index("section_id").loc[section_id]
+        self.emit({"kind": "heading", "section_id": section_id, "level": row["level"],
+                   "label": row["label"], "title": row["title"]})  # fmt: skip
+        text = narrative.section_paragraph(
+            self._mine(), self.cat.indicators, self.ctx.unit, section_id, self.ctx.years,
+            siblings=len(self.ctx.siblings),
+        )  # fmt: skip
+        self.paragraph(text)
+        if row["narrative"] == "required" or (
+            row["narrative"] == "optional" and section_id in self.ctx.narrative
+        ):
+            own = narrative.qualitative(self.ctx.narrative, section_id)
+            self.paragraph(own, "placeholder" if own == narrative.PLACEHOLDER else "body")
+        elif row["narrative"] == "optional" and not text:
+            self.paragraph(narrative.PLACEHOLDER, "placeholder")
+        for child in self._children_of(section_id):
+            self.section(child)
+
+    # --- the appendix ---------------------------------------------------------------------
+    def appendix(self) -> None:
+        """Emit the appendix: numbered tables and figures."""
+        self.emit({"kind": "marker", "name": "appendix"})
+        self.emit({"kind": "heading", "section_id": "PL", "level": "part", "label": "PHỤ LỤC",
+                   "title": "SỐ LIỆU, BIỂU ĐỒ MINH HỌA"})  # fmt: skip
+        self.summary_table()
+        self.series_table()
+        self.trend_figures()
+        if len(self.ctx.children):
+            self.children_table()
+            self.children_figure()
+        self.award_tables()
+        self.deadline_content()
+
+    def _label(self, code: str) -> tuple[str, str]:
+        meta = self.cat.indicators.set_index("code").loc[code]
+        return str(meta["name"]), str(meta["unit"])
+
+    def summary_table(self) -> None:
+        """Bảng: the period summary of every indicator."""
+        mine = self._mine().set_index("indicator")
+        order = [c for c in self.cat.indicators["code"] if c in mine.index]
+        rows, sources = [], []
+        for code in order:
+            r = mine.loc[code]
+            name, unit = self._label(code)
+            rows.append([name, unit, vnformat.number(r["first_value"], 1), vnformat.number(r["last_value"], 1),
+                         vnformat.number(r["period_value"], 1), vnformat.number(r["pct_change"], 1)])  # fmt: skip
+            sources.append(["", "", *self._sources(code, r)])
+        frame = pd.DataFrame(rows, columns=["Chỉ tiêu", "Đơn vị tính", f"Năm {self.ctx.years[0]}",
+                                            f"Năm {self.ctx.years[-1]}", "Cả giai đoạn", "Tăng, giảm (%)"])  # fmt: skip
+        self.table(f"Kết quả thực hiện các chỉ tiêu chủ yếu giai đoạn {self.ctx.years[0]}–{self.ctx.years[-1]}",
+                   frame, ["left", "center", "right", "right", "right", "right"], sources,
+                   note="Cả giai đoạn: chỉ tiêu lũy kế là tổng các năm; chỉ tiêu thời điểm và tỷ lệ là số năm cuối kỳ.")  # fmt: skip
+
+    def _sources(self, code: str, row: pd.Series) -> list[str]:
+        kind = row["kind"]
+        if kind == "ratio":
+            meta = self.cat.indicators.set_index("code").loc[code]
+            tip = f"tính toán: 100 × {meta['numerator']} / {meta['denominator']}"
+            return [tip] * 4
+        reported = self.ctx.reported
+        key = (self.ctx.unit_code, code)
+        own = reported.loc[key] if key in reported.index else None
+        out = []
+        for year in (row["first_year"], row["last_year"]):
+            if own is not None and pd.notna(year) and pd.notna(own.get(int(year))):
+                out.append(self._cell_source(code, int(year)))
+            else:
+                out.append("tính toán: tổng các đơn vị cấp dưới")
+        out.append("tính toán: " + ("tổng các năm" if kind == "flow" else "số năm cuối kỳ"))
+        out.append("tính toán: so sánh năm cuối với năm đầu")
+        return out
+
+    def _cell_source(self, code: str, year: int) -> str:
+        subs = self.ctx.sources
+        mine = subs.loc[(subs["unit_code"] == self.ctx.unit_code) & (subs["table"] == "values")]
+        file = mine["source_file"].iloc[0] if len(mine) else "?"
+        return f"{file}, trang Chỉ tiêu, {code} năm {year}"
+
+    def series_table(self) -> None:
+        """Bảng: yearly values of the key indicators."""
+        keys = [c for c in self.cat.indicators.loc[self.cat.indicators["key"], "code"]]
+        series = self.ctx.series
+        rows = []
+        for code in keys:
+            key = (self.ctx.unit_code, code)
+            if key not in series.index:
+                continue
+            name, unit = self._label(code)
+            decimals = 1 if unit == "%" else 0
+            rows.append([name, *[vnformat.number(v, decimals) for v in series.loc[key]]])
+        if rows:
+            frame = pd.DataFrame(rows, columns=["Chỉ tiêu", *[str(y) for y in self.ctx.years]])
+            self.table("Số liệu một số chỉ tiêu chủ yếu theo năm", frame,
+                       ["left", *["right"] * len(self.ctx.years)])  # fmt: skip
+
+    def trend_figures(self) -> None:
+        """Hình: trends of a key indicator of each main outline section."""
+        series = self.ctx.series
+        picked = []
+        for section in ("P1.II.2", "P1.II.3.1", "P1.II.3.8"):
+            ind = self.cat.indicators
+            keys = ind.loc[
+                (ind["section_id"] == section) & ind["key"] & (ind["kind"] != "ratio"), "code"
+            ]
+            for code in keys:
+                if (self.ctx.unit_code, code) in series.index and series.loc[
+                    (self.ctx.unit_code, code)
+                ].notna().any():
+                    picked.append(code)
+                    break
+        kinds = self.cat.indicators.set_index("code")["kind"]
+        for code in picked:
+            name, unit = self._label(code)
+            values = series.loc[(self.ctx.unit_code, code)]
+            self.figure(f"{name} giai đoạn {self.ctx.years[0]}–{self.ctx.years[-1]}",
+                        functools.partial(figures.trend, series=values, title=name, unit=unit, kind=kinds[code]))  # fmt: skip
+
+    def _compare_code(self) -> str:
+        return "DQ_TL_DAN_SO" if self.ctx.unit["level"] in ("huyen", "tinh") else "TT_BUOI"
+
+    def children_table(self) -> None:
+        """Bảng: the sub-units compared on a few key indicators."""
+        codes = [c for c in ("DAN_SO", "DQ_QUAN_SO", "DQ_TL_DAN_SO", "TQ_TL_HOAN_THANH", "TT_BUOI")
+                 if c in set(self.ctx.summary["indicator"])]  # fmt: skip
+        kids = self.ctx.children
+        summary = self.ctx.summary.set_index(["unit_code", "indicator"])["period_value"]
+        rows = []
+        for unit in kids.itertuples():
+            values = [summary.get((unit.unit_code, c)) for c in codes]
+            if all(v is None or pd.isna(v) for v in values):
+                continue
+            rows.append(
+                [
+                    unit.name,
+                    *[
+                        vnformat.number(v, 2 if "TL" in c else 0)
+                        for v, c in zip(values, codes, strict=True)
+                    ],
+                ]
+            )
+        if rows:
+            rows.sort(key=lambda r: vnformat.sort_key(r[0]))
+            headers = [
+                self._label(c)[0] + (f" ({self._label(c)[1]})" if self._label(c)[1] else "")
+                for c in codes
+            ]
+            self.table("So sánh các đơn vị trực thuộc (số liệu cả giai đoạn)", pd.DataFrame(rows, columns=["Đơn vị", *headers]),
+                       ["left", *["right"] * len(codes)])  # fmt: skip
+
+    def children_figure(self) -> None:
+        """Hình: the sub-units compared on one indicator."""
+        code = self._compare_code()
+        part = self.ctx.summary.loc[
+            self.ctx.summary["unit_code"].isin(self.ctx.children["unit_code"])
+            & (self.ctx.summary["indicator"] == code)
+        ]
+        if part.empty:
+            return
+        names = self.ctx.children.set_index("unit_code")["name"]
+        values = {names[u]: v for u, v in zip(part["unit_code"], part["period_value"], strict=True)}
+        name, unit = self._label(code)
+        height = max(2.4, 0.22 * len(values) + 0.8)
+        self.figure(f"{name} của các đơn vị trực thuộc năm {self.ctx.years[-1]}",
+                    lambda ax: figures.compare(ax, values, name, unit), size=(6.3, height))  # fmt: skip
+
+    def award_tables(self) -> None:
+        """Bảng and Hình: awards by form and recipient type; award money by paying level."""
+        records = self.ctx.awards
+        if records.empty:
+            self.paragraph("Chưa có hồ sơ đề nghị khen thưởng.")
+            return
+        forms = self.cat.award_forms.sort_values("order")
+        stats = records.groupby(["form", "recipient_type"]).size().rename("count").reset_index()
+        rows = []
+        for form in forms.itertuples():
+            part = stats.loc[stats["form"] == form.code]
+            if part.empty:
+                continue
+            tt = int(part.loc[part["recipient_type"] == "tap_the", "count"].sum())
+            cn = int(part.loc[part["recipient_type"] == "ca_nhan", "count"].sum())
+            rows.append(
+                [form.name, vnformat.number(tt), vnformat.number(cn), vnformat.number(tt + cn)]
+            )
+        frame = pd.DataFrame(rows, columns=["Hình thức khen thưởng", "Tập thể", "Cá nhân", "Cộng"])
+        self.table(
+            "Đề nghị và quyết định khen thưởng theo hình thức",
+            frame,
+            ["left", "right", "right", "right"],
+        )
+        counts = pd.DataFrame({"Tập thể": [float(r[1].replace(".", "")) for r in rows],
+                               "Cá nhân": [float(r[2].replace(".", "")) for r in rows]},
+                              index=[forms.set_index("name").loc[r[0], "short_name"] for r in rows])  # fmt: skip
+        self.figure("Khen thưởng theo hình thức và đối tượng",
+                    lambda ax: figures.awards_by_form(ax, counts, "Số hồ sơ khen thưởng theo hình thức"),
+                    size=(6.3, max(2.4, 0.35 * len(rows) + 0.9)))  # fmt: skip
+        money = self.ctx.money
+        if len(money):
+            mine = money.loc[money["payer_code"] == self.ctx.unit_code]
+            total = float(mine["amount"].sum()) if len(mine) else 0.0
+            complete = (
+                bool(mine["rate_confirmed"].all() and mine["amount"].notna().all())
+                if len(mine)
+                else True
+            )
+            stats_mine = (
+                records.groupby(["form", "recipient_type"]).size().rename("count").reset_index()
+            )
+            self.paragraph(
+                narrative.award_paragraph(stats_mine, self.cat.award_forms, total, complete)
+            )
+
+    def deadline_content(self) -> None:
+        """Hình: the sub-units' conference dates against the deadline; the conference sentence."""
+        self.paragraph(
+            narrative.conference_paragraph(self.ctx.conference, self.cat.review.conference_title)
+        )
+        board = self.ctx.board
+        kids = board.loc[
+            (board["unit_code"] != self.ctx.unit_code) & board["conference_deadline"].notna()
+        ]
+        if kids.empty:
+            return
+        deadline = kids["conference_deadline"].dropna().iloc[0]
+        dates = dict(zip(kids["name"], kids["conference_date"], strict=True))
+        self.figure(f"Ngày tổ chức hội nghị sơ kết của các đơn vị trực thuộc (hạn {vnformat.date_short(deadline.date())})",
+                    lambda ax: figures.timeline(ax, dates, deadline, "Ngày tổ chức hội nghị sơ kết"),
+                    size=(6.3, max(2.4, 0.2 * len(dates) + 1.0)))  # fmt: skip
+
+    def full(self) -> None:
+        """Emit the whole report: header, every part of the outline, the appendix."""
+        self.header()
+        for part in self._children_of(""):
+            self.section(part)
+        self.appendix()
