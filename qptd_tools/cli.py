@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from qptd_tools import __version__, awards, checks, indicators, schedule, vnformat
+from qptd_tools import __version__, awards, batch, checks, indicators, schedule, vnformat
 from qptd_tools.catalog import Catalog
 from qptd_tools.config import Workspace
 from qptd_tools.errors import Problem, QptdError, StoreEmpty, UsageInvalid, fail
@@ -328,6 +329,36 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- run ---------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the unit report notebook for the selected units."""
+    data = WorkspaceData(args.root)
+    units = batch.select_units(data.catalog, args.unit or (), args.district, args.level, args.all)
+    job = batch.Batch(
+        data,
+        units,
+        workers=args.workers or (os.cpu_count() or 1),
+        timeout=args.timeout,
+        force=args.force,
+        notebook=Path(args.notebook) if args.notebook else None,
+        scheduler=args.scheduler,
+        progress=not args.quiet,
+    )
+    _say(args, f"Chạy báo cáo cho {len(units)} đơn vị…")
+    result = job.run()
+    if args.format == "json":
+        _out(args, json.dumps(result.entries, ensure_ascii=False, indent=2))
+    else:
+        for code in result.failed:
+            entry = result.entries[code]
+            _out(
+                args,
+                f"  LỖI {code}: {entry.get('error')} → {data.paths.reports / code / (code + '.ipynb')}",
+            )
+        _out(args, batch.summary_line(result))
+    return 1 if result.failed else 0
+
+
 # --- demo --------------------------------------------------------------------------------
 def cmd_demo(args: argparse.Namespace) -> int:
     """Sample → ingest → check, on the synthetic sample."""
@@ -418,6 +449,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")
     p.add_argument("--summary", action="store_true", help="Tổng hợp theo huyện.")
     formats(p, ("table", "csv", "json"))
+
+    p = sub("run", cmd_run, "Chạy sổ tay báo cáo (papermill) cho từng đơn vị, song song.")
+    p.add_argument("--unit", nargs="+", metavar="MÃ", help="Mã đơn vị.")
+    p.add_argument("--district", metavar="MÃ", help="Một huyện và mọi xã của huyện.")
+    p.add_argument("--level", choices=LEVELS, help="Mọi đơn vị của một cấp.")
+    p.add_argument("--all", action="store_true", help="Mọi đơn vị trong danh mục.")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="Số tiến trình chạy song song (mặc định: số nhân CPU).",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=600, help="Số giây tối đa cho một đơn vị (mặc định 600)."
+    )
+    p.add_argument("--force", action="store_true", help="Chạy lại cả đơn vị có dữ liệu không đổi.")
+    p.add_argument("--notebook", help="Sổ tay cần chạy (mặc định notebooks/unit_report.ipynb).")
+    p.add_argument(
+        "--scheduler", metavar="ĐỊA_CHỈ", help="Gửi tới cụm Dask (tcp://máy:cổng) thay cho máy này."
+    )
+    formats(p)
 
     p = sub("demo", cmd_demo, "Chạy thử trên DỮ LIỆU MẪU: tạo mẫu, nạp, kiểm tra.")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Hạt giống ngẫu nhiên.")

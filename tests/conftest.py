@@ -73,3 +73,12 @@ def sample_store(sample_store_dir, tmp_path) -> Store:
     dst = tmp_path / "processed"
     shutil.copytree(src, dst)
     return Store(dst)
+
+
+@pytest.fixture
+def workspace(sample_store_dir, tmp_path) -> Path:
+    """A workspace folder holding a copy of the ingested sample store."""
+    src, _ = sample_store_dir
+    root = tmp_path / "ws"
+    shutil.copytree(src, root / "data" / "processed")
+    return root

@@ -1,0 +1,390 @@
+"""``qptd run``: the unit report notebook, executed with papermill for many units.
+
+One batch computes every analytic once, writes each unit's context, then runs the notebook
+per unit in parallel workers (or on a Dask cluster), each with a deadline. A failed unit
+keeps its executed notebook with papermill's error banner; the batch goes on. Units whose
+inputs are unchanged since their last successful run are skipped. The manifest
+(``reports/manifest.json``) is rewritten atomically after every unit, so it is true even
+when the batch is stopped.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from qptd_tools import __version__, context
+from qptd_tools.catalog import Catalog
+from qptd_tools.errors import StoreEmpty, UsageInvalid, fail
+from qptd_tools.fsutil import atomic_write_bytes, sha256_file
+from qptd_tools.workspace import WorkspaceData
+
+NOTEBOOK = "unit_report.ipynb"
+MANIFEST = "manifest.json"
+DONE = ("ok", "skipped")
+
+
+def select_units(
+    cat: Catalog,
+    units: Iterable[str] = (),
+    district: str | None = None,
+    level: str | None = None,
+    all_units: bool = False,
+) -> list[str]:
+    """Return the units a batch runs, in registry order.
+
+    ``district`` gives the district and all its communes; ``level`` every unit of a level.
+
+    Raises
+    ------
+    UsageInvalid
+        QPTD-E082 when nothing is selected; UnitUnknown (QPTD-E081) for an unknown code.
+    """
+    chosen: set[str] = {cat.resolve(u) for u in units}
+    if district:
+        code = cat.resolve(district)
+        if cat.unit(code)["level"] != "huyen":
+            raise fail(UsageInvalid, "QPTD-E082", detail=f"{code} không phải mã huyện")
+        chosen |= {code, *cat.children(code, "xa")["unit_code"]}
+    if level:
+        chosen |= set(cat.units.loc[cat.units["level"] == level, "unit_code"])
+    if all_units:
+        chosen |= set(cat.units["unit_code"])
+    if not chosen:
+        raise fail(UsageInvalid, "QPTD-E082", detail="chọn --unit, --district, --level hoặc --all")
+    return [c for c in cat.units["unit_code"] if c in chosen]
+
+
+def default_notebook(root: Path) -> Path:
+    """Return the unit report notebook: the workspace's, else the one beside the package."""
+    for folder in (root / "notebooks", Path(__file__).resolve().parents[1] / "notebooks"):
+        if (folder / NOTEBOOK).is_file():
+            return folder / NOTEBOOK
+    raise fail(UsageInvalid, "QPTD-E082", detail=f"không tìm thấy notebooks/{NOTEBOOK}")
+
+
+@dataclass
+class Task:
+    """One unit's run, as sent to a worker (plain data, picklable)."""
+
+    unit_code: str
+    notebook: str
+    output_dir: str
+    parameters: dict[str, Any]
+    timeout: float
+    fingerprint: str
+
+
+def _deadline_timeout(deadline: float) -> Callable[[Any], int]:
+    def timeout_for(_cell: Any) -> int:
+        return max(1, int(deadline - time.monotonic()))
+
+    return timeout_for
+
+
+def run_unit(task: Task) -> dict[str, Any]:
+    """Execute the notebook for one unit (in a worker); never raises for a unit's failure.
+
+    The executed notebook is written to a temporary name and renamed when papermill is
+    done, failed or not, so a reader never sees a half-written notebook.
+    """
+    start = time.monotonic()
+    out = Path(task.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    final = out / f"{task.unit_code}.ipynb"
+    tmp = out / f".{task.unit_code}.tmp.ipynb"
+    status, error = "ok", None
+    log = out.parent / ".logs" / f"{task.unit_code}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with _stderr_to(log):
+        status, error = _execute(task, tmp, out, start)
+    if tmp.exists():
+        os.replace(tmp, final)
+    outputs = sorted(
+        str(p.relative_to(out.parent))
+        for p in out.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+    return {
+        "unit_code": task.unit_code,
+        "status": status,
+        "seconds": round(time.monotonic() - start, 2),
+        "outputs": outputs,
+        "error": error,
+        "fingerprint": task.fingerprint,
+        "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Send this process's stderr (and so the kernel's) to a log file for the block."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with path.open("ab") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str | None]:
+    import papermill as pm
+
+    try:
+        pm.execute_notebook(
+            task.notebook,
+            str(tmp),
+            parameters=task.parameters,
+            progress_bar=False,
+            log_output=False,
+            kernel_name="python3",
+            start_timeout=120,
+            timeout_func=_deadline_timeout(start + task.timeout),
+            cwd=str(out),
+        )
+    except Exception as exc:  # the unit failed; the batch goes on
+        name = type(exc).__name__
+        status = "timeout" if "Timeout" in name or "timed out" in str(exc).lower() else "failed"
+        lines = str(exc).strip().splitlines()
+        return status, f"{name}: {lines[-1] if lines else name}"[:500]
+    return "ok", None
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: one manifest entry per selected unit."""
+
+    entries: dict[str, dict[str, Any]]
+    manifest: Path
+    interrupted: bool = False
+
+    def count(self, status: str) -> int:
+        """Return how many units ended with ``status``."""
+        return sum(e["status"] == status for e in self.entries.values())
+
+    @property
+    def failed(self) -> list[str]:
+        """Units that failed or timed out."""
+        return [u for u, e in self.entries.items() if e["status"] not in DONE]
+
+
+@dataclass
+class Batch:
+    """A batch of unit reports.
+
+    Parameters
+    ----------
+    data
+        The workspace.
+    units
+        The units to run (see :func:`select_units`).
+    workers
+        Parallel workers (default: the number of cores).
+    timeout
+        Seconds one unit may take before its kernel is stopped.
+    force
+        Run units even when their inputs are unchanged.
+    notebook
+        The notebook to run (default: ``notebooks/unit_report.ipynb``).
+    scheduler
+        The address of a Dask scheduler (``tcp://host:port``) to send the units to.
+    progress
+        Show a progress bar over units.
+    """
+
+    data: WorkspaceData
+    units: list[str]
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout: float = 600.0
+    force: bool = False
+    notebook: Path | None = None
+    scheduler: str | None = None
+    progress: bool = True
+
+    @property
+    def reports(self) -> Path:
+        """The reports folder."""
+        return self.data.paths.reports
+
+    @property
+    def manifest_path(self) -> Path:
+        """``reports/manifest.json``."""
+        return self.reports / MANIFEST
+
+    def read_manifest(self) -> dict[str, Any]:
+        """Return the manifest of earlier runs (empty when there is none or it is unreadable)."""
+        try:
+            return dict(json.loads(self.manifest_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return {"units": {}}
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write the manifest atomically."""
+        manifest["updated"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
+
+    def prepare(self) -> list[Task]:
+        """Compute every analytic once and write each selected unit's context; return the tasks."""
+        if self.data.store.current() is None:
+            raise fail(StoreEmpty, "QPTD-E093", file=str(self.data.paths.root))
+        notebook = self.notebook or default_notebook(self.data.paths.root)
+        shared = context.compute_all(self.data)
+        recipe = hashlib.sha256()
+        recipe.update(sha256_file(notebook).encode())
+        recipe.update(__version__.encode())
+        tasks = []
+        cache = self.reports / ".contexts"
+        for unit in self.units:
+            ctx = context.unit_context(shared, unit)
+            path = cache / f"{unit}.pkl"
+            context.write(ctx, path)
+            parameters = {
+                "unit_code": unit,
+                "root": str(self.data.paths.root),
+                "context_path": str(path),
+                "output_dir": str(self.reports / unit),
+            }
+            digest = hashlib.sha256(recipe.digest())
+            digest.update(ctx.fingerprint().encode())
+            digest.update(
+                json.dumps(
+                    {k: v for k, v in parameters.items() if k != "context_path"}, sort_keys=True
+                ).encode()
+            )
+            tasks.append(
+                Task(
+                    unit,
+                    str(notebook),
+                    str(self.reports / unit),
+                    parameters,
+                    self.timeout,
+                    digest.hexdigest(),
+                )
+            )
+        return tasks
+
+    def _unchanged(self, task: Task, previous: dict[str, Any]) -> bool:
+        entry = previous.get(task.unit_code)
+        if self.force or not entry or entry.get("status") not in DONE:
+            return False
+        if entry.get("fingerprint") != task.fingerprint:
+            return False
+        return all((self.reports / p).is_file() for p in entry.get("outputs", []))
+
+    def _dispatch_local(self, tasks: list[Task]) -> Iterator[dict[str, Any]]:
+        if not tasks:
+            return
+        if self.workers <= 1 or len(tasks) == 1:
+            for task in tasks:
+                yield run_unit(task)
+            return
+        ctx = multiprocessing.get_context("spawn")
+        pool = cf.ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx)
+        futures: list[cf.Future[dict[str, Any]]] = []
+        finished = False
+        try:
+            futures = [pool.submit(run_unit, t) for t in tasks]
+            for future in cf.as_completed(futures):
+                yield future.result()
+            finished = True
+        finally:
+            if finished:
+                pool.shutdown(wait=True)
+            else:  # stopped: cancel what waits and stop the workers now
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+
+    def _dispatch_dask(self, tasks: list[Task]) -> Iterator[dict[str, Any]]:
+        try:
+            from distributed import Client, as_completed
+        except ImportError as exc:
+            raise fail(
+                UsageInvalid, "QPTD-E082", detail="chưa cài dask: pip install 'qptd-toolkit[dask]'"
+            ) from exc
+        if not tasks:
+            return
+        with Client(self.scheduler, timeout="30s") as client:
+            futures = client.map(
+                run_unit,
+                tasks,
+                pure=False,
+                key=[f"qptd-{t.unit_code}-{t.fingerprint[:8]}" for t in tasks],
+            )
+            for future in as_completed(futures):
+                yield future.result()
+
+    def run(self) -> BatchResult:
+        """Run the batch; return every selected unit's manifest entry.
+
+        A KeyboardInterrupt stops the workers; the units not finished are recorded as
+        ``interrupted`` and the exception propagates after the manifest is written.
+        """
+        tasks = self.prepare()
+        manifest = self.read_manifest()
+        units = manifest.setdefault("units", {})
+        manifest["notebook"] = tasks[0].notebook if tasks else ""
+        todo = []
+        for task in tasks:
+            if self._unchanged(task, units):
+                units[task.unit_code] = {
+                    **units[task.unit_code],
+                    "status": "skipped",
+                    "seconds": 0.0,
+                }
+            else:
+                todo.append(task)
+        self.write_manifest(manifest)
+        dispatch = self._dispatch_dask if self.scheduler else self._dispatch_local
+        bar = tqdm(total=len(todo), desc="Chạy báo cáo", unit="đơn vị", disable=not self.progress)
+        pending = {t.unit_code for t in todo}
+        interrupted = False
+        try:
+            for entry in dispatch(todo):
+                units[entry["unit_code"]] = entry
+                pending.discard(entry["unit_code"])
+                self.write_manifest(manifest)
+                bar.update(1)
+                bar.set_postfix_str(f"{entry['unit_code']} {entry['status']}")
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
+        finally:
+            bar.close()
+            for code in pending:
+                units[code] = {**units.get(code, {}), "unit_code": code, "status": "interrupted",
+                               "error": "Đã dừng trước khi chạy xong"}  # fmt: skip
+            self.write_manifest(manifest)
+            self._cleanup_temp()
+        return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted)
+
+    def _cleanup_temp(self) -> None:
+        for leftover in self.reports.glob("*/.*.tmp.ipynb"):
+            leftover.unlink(missing_ok=True)
+
+
+def summary_line(result: BatchResult) -> str:
+    """Return the Vietnamese one-line summary of a batch."""
+    return (
+        f"Kết quả: chạy xong {result.count('ok')}, bỏ qua (không đổi) {result.count('skipped')}, "
+        f"lỗi {result.count('failed')}, quá thời gian {result.count('timeout')}, "
+        f"dừng giữa chừng {result.count('interrupted')}. Danh sách: {result.manifest}"
+    )

@@ -1,0 +1,1 @@
+"""Matplotlib style files of the toolkit."""

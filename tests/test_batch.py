@@ -1,0 +1,134 @@
+"""qptd run: selection, papermill per unit, failure isolation, timeout, SIGKILL, skip when
+unchanged, resume after interruption, and the same tasks on a Dask LocalCluster."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from qptd_tools import batch
+from qptd_tools.errors import UsageInvalid
+from qptd_tools.workspace import WorkspaceData
+
+OK, BAD, SLOW, KILL = "01849", "01852", "01855", "01858"
+
+
+@pytest.fixture
+def probe(tmp_path):
+    """A notebook with the unit report's parameters that fails, hangs or dies on cue."""
+    params = new_code_cell('unit_code = ""\nroot = ""\ncontext_path = ""\noutput_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    body = new_code_cell(
+        "import os, pickle, signal, time\nfrom pathlib import Path\n"
+        "ctx = pickle.load(open(context_path, 'rb'))\n"
+        f"if unit_code == '{BAD}':\n    raise ValueError('dữ liệu của đơn vị làm sổ tay lỗi')\n"
+        f"if unit_code == '{SLOW}':\n    time.sleep(120)\n"
+        f"if unit_code == '{KILL}':\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "Path(output_dir, 'xong.txt').write_text(ctx.unit['name'], encoding='utf-8')"
+    )
+    nb = new_notebook(cells=[params, body])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_selection(cat):
+    assert batch.select_units(cat, district="061") == [
+        "061",
+        *cat.children("061", "xa")["unit_code"],
+    ]
+    assert batch.select_units(cat, units=[61, "01858"]) == ["01858", "061"]  # registry order
+    assert len(batch.select_units(cat, level="nganh")) == 27
+    assert len(batch.select_units(cat, all_units=True)) == len(cat.units)
+    with pytest.raises(UsageInvalid):
+        batch.select_units(cat)
+    with pytest.raises(UsageInvalid):
+        batch.select_units(cat, district="01858")
+
+
+def test_failures_are_isolated_and_the_manifest_is_true(workspace, probe):
+    data = WorkspaceData(workspace)
+    job = batch.Batch(
+        data, [OK, BAD, SLOW, KILL], workers=2, timeout=8, notebook=probe, progress=False
+    )
+    result = job.run()
+    status = {u: e["status"] for u, e in result.entries.items()}
+    assert status == {OK: "ok", BAD: "failed", SLOW: "timeout", KILL: "failed"}
+    assert "dữ liệu của đơn vị làm sổ tay lỗi" in result.entries[BAD]["error"]
+    assert (
+        "Dead" in result.entries[KILL]["error"] or "died" in result.entries[KILL]["error"].lower()
+    )
+    reports = workspace / "reports"
+    assert (reports / OK / "xong.txt").read_text(encoding="utf-8") == "Xã Dương Quang"
+    banner = nbformat.read(reports / BAD / f"{BAD}.ipynb", as_version=4)
+    assert any("papermill-error-cell-tag" in c.metadata.get("tags", []) for c in banner.cells)
+    assert not list(reports.glob("*/.*.tmp.ipynb"))  # no partial output file
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    assert {u: e["status"] for u, e in manifest["units"].items()} == status
+    assert (
+        manifest["units"][OK]["seconds"] > 0
+        and f"{OK}/{OK}.ipynb" in manifest["units"][OK]["outputs"]
+    )
+
+
+def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
+    data = WorkspaceData(workspace)
+    units = ["060", "01858", "01861"]
+    real = batch.run_unit
+    calls = []
+
+    def stop_after_first(task):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(task.unit_code)
+        return real(task)
+
+    monkeypatch.setattr(batch, "run_unit", stop_after_first)
+    with pytest.raises(KeyboardInterrupt):
+        batch.Batch(data, units, workers=1, progress=False).run()
+    manifest = json.loads((workspace / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    assert {u: e["status"] for u, e in manifest["units"].items()} == {
+        "060": "ok",
+        "01858": "interrupted",
+        "01861": "interrupted",
+    }
+    monkeypatch.setattr(batch, "run_unit", real)
+    resumed = batch.Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
+    assert {u: e["status"] for u, e in resumed.entries.items()} == {
+        "060": "skipped",
+        "01858": "ok",
+        "01861": "ok",
+    }
+    for unit in units:
+        assert (workspace / "reports" / unit / f"{unit}.ipynb").is_file()
+        assert list((workspace / "reports" / unit / "figures").glob("hinh-01.png"))
+    again = batch.Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
+    assert again.count("skipped") == 3
+    forced = batch.Batch(
+        WorkspaceData(workspace), ["01861"], workers=1, force=True, progress=False
+    ).run()
+    assert forced.entries["01861"]["status"] == "ok"
+
+
+def test_dask_local_cluster(workspace, probe):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        job = batch.Batch(WorkspaceData(workspace), [OK, BAD, "01861"], notebook=probe, scheduler=cluster.scheduler_address,
+                          timeout=60, progress=False)  # fmt: skip
+        result = job.run()
+    assert {u: e["status"] for u, e in result.entries.items()} == {
+        OK: "ok",
+        BAD: "failed",
+        "01861": "ok",
+    }
+    assert (workspace / "reports" / "01861" / "xong.txt").is_file()
