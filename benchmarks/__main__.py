@@ -20,13 +20,16 @@ import time
 import warnings
 from pathlib import Path
 
+import nbformat
 import openpyxl
+from nbformat.v4 import new_code_cell, new_notebook
 
-from qptd_tools import checks, indicators
+from qptd_tools import batch, checks, indicators
 from qptd_tools.catalog import load_catalog
 from qptd_tools.intake.ingest import ingest
 from qptd_tools.sample import write_sample
 from qptd_tools.store import Store
+from qptd_tools.workspace import WorkspaceData
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -38,6 +41,52 @@ def _timed(func, repeat: int) -> float:
         func()
         runs.append(time.perf_counter() - start)
     return statistics.median(runs)
+
+
+def _notebooks(work: Path, _unused: Path, sample: Path, cat, repeat: int) -> dict:
+    """Per-unit notebook cost against the floor, and 1 vs 2 workers on district 061."""
+    root = work / "ws"
+    shutil.copytree(work / "store", root / "data" / "processed")
+    floor_nb = work / "floor.ipynb"
+    nb = new_notebook(cells=[new_code_cell("import pandas\nimport matplotlib")])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, floor_nb)
+
+    def floor() -> None:
+        import papermill as pm
+
+        pm.execute_notebook(
+            str(floor_nb), str(work / "floor-out.ipynb"), progress_bar=False, kernel_name="python3"
+        )
+
+    data = WorkspaceData(root)
+    tasks = {t.unit_code: t for t in batch.Batch(data, ["061"], progress=False).prepare()}
+    t_floor = _timed(floor, repeat)
+    t_unit = _timed(lambda: batch.run_unit(tasks["061"]), repeat)
+    units = batch.select_units(cat, district="061")
+
+    def district(workers: int) -> float:
+        start = time.perf_counter()
+        result = batch.Batch(
+            WorkspaceData(root), units, workers=workers, force=True, progress=False
+        ).run()
+        assert not result.failed
+        return time.perf_counter() - start
+
+    one, two = district(1), district(2)
+    return {
+        "floor_papermill_pandas_matplotlib_s": round(t_floor, 2),
+        "unit_report_061_s": round(t_unit, 2),
+        "unit_vs_floor": round(t_unit / t_floor, 2),
+        "district_061_units": len(units),
+        "district_061_1_worker_s": round(one, 1),
+        "district_061_2_workers_s": round(two, 1),
+        "district_061_speedup": round(one / two, 2),
+    }
 
 
 def main() -> None:
@@ -84,6 +133,7 @@ def main() -> None:
             args.repeat,
         )
         t_checks = _timed(lambda: checks.run(cat, *tables.values()), args.repeat)
+        notebooks = _notebooks(work, work, sample, cat, args.repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result = {
@@ -107,11 +157,13 @@ def main() -> None:
         [sys.executable, "-m", "benchmarks.national"], capture_output=True, text=True, check=True
     )
     result["national"] = json.loads(national.stdout)
+    result.update(notebooks)
     result["goals"] = {
         "ingest < 15 s (#2)": t_ingest < 15,
         "sample indicators and roll-ups < 2 s (#3)": t_indicators < 2,
         "national ≤ 10 s (#3)": result["national"]["seconds"] <= 10,
         "national ≤ 3 GiB (#3)": result["national"]["peak_memory_gib"] <= 3,
+        "2 workers vs 1 on --district 061 (#6: ≥ 1,8×)": result["district_061_speedup"] >= 1.8,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

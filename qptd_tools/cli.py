@@ -28,6 +28,7 @@ from qptd_tools.sample import DEFAULT_SEED, write_sample
 from qptd_tools.workspace import WorkspaceData
 
 LEVELS = ("xa", "huyen", "tinh", "nganh", "donvi")
+DEMO_DISTRICT = "061"
 LEVEL_NAMES = {
     "tinh": "Cấp tỉnh",
     "huyen": "Cấp huyện",
@@ -363,17 +364,26 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Sample → ingest → check, on the synthetic sample."""
     ws = Workspace.at(args.root)
-    _say(args, "Bước 1/3: tạo DỮ LIỆU MẪU (không phải số liệu thật)")
+    _say(args, "Bước 1/4: tạo DỮ LIỆU MẪU (không phải số liệu thật)")
     paths = write_sample(_catalog(ws), ws.sample, seed=args.seed, progress=not args.quiet)
     _say(args, f"  {len(paths)} biểu mẫu tại {ws.sample}")
-    _say(args, "Bước 2/3: kiểm tra và nạp số liệu")
+    _say(args, "Bước 2/4: kiểm tra và nạp số liệu")
     report = _ingest(args, [ws.sample])
     _print_report(args, report)
-    _say(args, "Bước 3/3: kiểm tra độ đầy đủ")
+    _say(args, "Bước 3/4: kiểm tra số liệu")
     args.unit = args.district = None
     cmd_check(args)
-    _say(args, f"Kho dữ liệu: {ws.processed}")
-    return 1 if report.rejected else 0
+    _say(args, f"Bước 4/4: chạy sổ tay báo cáo cho huyện {DEMO_DISTRICT} và các xã")
+    data = WorkspaceData(ws.root)
+    units = batch.select_units(data.catalog, district=DEMO_DISTRICT)
+    result = batch.Batch(data, units, progress=not args.quiet).run()
+    _out(args, batch.summary_line(result))
+    _out(args, f"Kho dữ liệu: {ws.processed}")
+    _out(
+        args,
+        f"Báo cáo: {ws.reports / DEMO_DISTRICT / (DEMO_DISTRICT + '.ipynb')} (và {len(units) - 1} xã)",
+    )
+    return 1 if report.rejected or result.failed else 0
 
 
 # --- parser ------------------------------------------------------------------------------
@@ -471,7 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     formats(p)
 
-    p = sub("demo", cmd_demo, "Chạy thử trên DỮ LIỆU MẪU: tạo mẫu, nạp, kiểm tra.")
+    p = sub("demo", cmd_demo, "Chạy thử trên DỮ LIỆU MẪU: tạo mẫu, nạp, kiểm tra, chạy báo cáo.")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Hạt giống ngẫu nhiên.")
     p.add_argument("--verbose", action="store_true", help="In mọi phát hiện.")
     formats(p)
