@@ -128,7 +128,7 @@ def shares(enriched: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     return out.reset_index(drop=not by)
 
 
-def _scope(enriched: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
+def deciding_unit(enriched: pd.DataFrame, units: pd.DataFrame) -> pd.Series:
     """Return the unit whose authority decides each record (commune, district or province)."""
     root = _root(units)
     scope = np.where(
@@ -201,7 +201,7 @@ def checks(
             add("QPTD-A004", rec, f"{label}: cấp của đơn vị không đề nghị hình thức này.")
     if len(enriched):
         keyed = enriched.assign(
-            _scope=_scope(enriched, units), _name=enriched["recipient_name"].map(fold)
+            _scope=deciding_unit(enriched, units), _name=enriched["recipient_name"].map(fold)
         )
         for (_, form, _), part in keyed.groupby(["_scope", "form", "_name"]):
             for cluster in _same_name_clusters(part):

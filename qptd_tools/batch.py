@@ -86,6 +86,7 @@ class Task:
     parameters: dict[str, Any]
     timeout: float
     fingerprint: str
+    formats: tuple[str, ...] = ("html", "docx")
 
 
 def _deadline_timeout(deadline: float) -> Callable[[Any], int]:
@@ -113,6 +114,11 @@ def run_unit(task: Task) -> dict[str, Any]:
         status, error = _execute(task, tmp, out, start)
     if tmp.exists():
         os.replace(tmp, final)
+    if status == "ok" and task.formats:
+        try:
+            export(final, out, task.formats)
+        except Exception as exc:  # an export failure fails the unit, never the batch
+            status, error = "failed", f"export: {type(exc).__name__}: {exc}"[:500]
     outputs = sorted(
         str(p.relative_to(out.parent))
         for p in out.rglob("*")
@@ -127,6 +133,33 @@ def run_unit(task: Task) -> dict[str, Any]:
         "fingerprint": task.fingerprint,
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
+
+
+REPORT_NAME = "bao-cao"
+_EXPORTERS: dict[str, Any] = {}
+
+
+def _exporter(fmt: str) -> Any:
+    """Return this process's exporter for a format, created once and reused."""
+    if fmt not in _EXPORTERS:
+        from qptd_tools.export import QptdDocxExporter, QptdHTMLExporter
+
+        _EXPORTERS[fmt] = {"html": QptdHTMLExporter, "docx": QptdDocxExporter}[fmt]()
+    return _EXPORTERS[fmt]
+
+
+def export(notebook: Path, out: Path, formats: Iterable[str]) -> list[Path]:
+    """Export an executed report notebook to ``bao-cao.html`` / ``bao-cao.docx`` (atomically)."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    written = []
+    for fmt in formats:
+        body, _ = _exporter(fmt).from_notebook_node(nb)
+        path = out / f"{REPORT_NAME}.{fmt}"
+        atomic_write_bytes(path, body if isinstance(body, bytes) else body.encode("utf-8"))
+        written.append(path)
+    return written
 
 
 @contextlib.contextmanager
@@ -207,6 +240,8 @@ class Batch:
         The address of a Dask scheduler (``tcp://host:port``) to send the units to.
     progress
         Show a progress bar over units.
+    formats
+        Exports written beside each executed notebook (``html``, ``docx``).
     """
 
     data: WorkspaceData
@@ -217,6 +252,7 @@ class Batch:
     notebook: Path | None = None
     scheduler: str | None = None
     progress: bool = True
+    formats: tuple[str, ...] = ("html", "docx")
 
     @property
     def reports(self) -> Path:
@@ -247,6 +283,7 @@ class Batch:
             raise fail(StoreEmpty, "QPTD-E093", file=str(self.data.paths.root))
         notebook = self.notebook or default_notebook(self.data.paths.root)
         shared = context.compute_all(self.data)
+        self._shared = shared
         recipe = hashlib.sha256()
         recipe.update(sha256_file(notebook).encode())
         recipe.update(__version__.encode())
@@ -269,6 +306,7 @@ class Batch:
                     {k: v for k, v in parameters.items() if k != "context_path"}, sort_keys=True
                 ).encode()
             )
+            digest.update(",".join(self.formats).encode())
             tasks.append(
                 Task(
                     unit,
@@ -277,6 +315,7 @@ class Batch:
                     parameters,
                     self.timeout,
                     digest.hexdigest(),
+                    tuple(self.formats),
                 )
             )
         return tasks
@@ -374,7 +413,19 @@ class Batch:
                                "error": "Đã dừng trước khi chạy xong"}  # fmt: skip
             self.write_manifest(manifest)
             self._cleanup_temp()
+        self._write_index(units)
         return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted)
+
+    def _write_index(self, entries: dict[str, dict[str, Any]]) -> None:
+        from qptd_tools.export.index import write_index
+
+        shared = self._shared
+        sample = (
+            bool(shared.tables["submissions"]["is_sample"].any())
+            if len(shared.tables["submissions"])
+            else False
+        )
+        write_index(self.reports, entries, shared.catalog, shared.result.board, sample)
 
     def _cleanup_temp(self) -> None:
         for leftover in self.reports.glob("*/.*.tmp.ipynb"):

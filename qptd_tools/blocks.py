@@ -71,9 +71,12 @@ def to_html(block: Mapping[str, Any]) -> str:
                 f'<figcaption>Hình {block["number"]}. {esc(block["caption"])}</figcaption></figure>')  # fmt: skip
     if kind == "meta":
         doc = block["document"]
-        return (
-            f'<div class="meta">{esc(doc.get("issuer", ""))} — {esc(doc.get("subject", ""))}</div>'
+        label = (
+            '<p class="note">DỮ LIỆU MẪU — không phải số liệu thật</p>' if doc.get("sample") else ""
         )
+        issuer = " ".join(doc.get("issuer", []))
+        title = f"{doc.get('title', '')} {doc.get('subject', '')}"
+        return f'{label}<div class="meta"><b>{esc(issuer)}</b> — {esc(title)}</div>'
     if kind == "marker":
         return f'<hr class="{esc(block["name"])}">'
     raise ValueError(f"unknown block kind {kind!r}")

@@ -28,7 +28,6 @@ from qptd_tools.sample import DEFAULT_SEED, write_sample
 from qptd_tools.workspace import WorkspaceData
 
 LEVELS = ("xa", "huyen", "tinh", "nganh", "donvi")
-DEMO_DISTRICT = "061"
 LEVEL_NAMES = {
     "tinh": "Cấp tỉnh",
     "huyen": "Cấp huyện",
@@ -276,14 +275,32 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _award_lists(args: argparse.Namespace, data: WorkspaceData) -> int:
+    from qptd_tools.export.award_lists import write_lists
+
+    cat = data.catalog
+    subs = data.submissions
+    sample = bool(subs["is_sample"].any()) if len(subs) else False
+    out = data.paths.reports / "khen-thuong"
+    enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
+    only = cat.resolve(args.unit) if args.unit else None
+    paths = write_lists(enriched, cat, out, data.paths.root, only=only, sample=sample)
+    for path in paths:
+        _out(args, str(path))
+    _say(args, f"Đã ghi {len(paths) // 2} danh sách khen thưởng (DOCX và XLSX) tại {out}")
+    return 0
+
+
 def cmd_awards(args: argparse.Namespace) -> int:
-    """Print award statistics, shares, money or check findings."""
+    """Print award statistics, shares, money or check findings; or write the award lists."""
     data = _loaded(args)
     cat = data.catalog
     records = data.awards
     if args.unit:
         cat.unit(args.unit)
         records = awards.within(records, cat.units, args.unit)
+    if args.list:
+        return _award_lists(args, data)
     enriched = awards.enrich(records, cat.units, cat.award_forms)
     if args.view == "stats":
         by = [c.strip() for c in args.by.split(",")] if args.by else awards.DEFAULT_BY
@@ -331,6 +348,18 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 
 # --- run ---------------------------------------------------------------------------------
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(f.strip() for f in text.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in ("html", "docx")]
+    if unknown:
+        raise fail(
+            UsageInvalid,
+            "QPTD-E082",
+            detail=f"định dạng không hỗ trợ: {', '.join(unknown)} (html, docx)",
+        )
+    return chosen
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the unit report notebook for the selected units."""
     data = WorkspaceData(args.root)
@@ -344,6 +373,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         notebook=Path(args.notebook) if args.notebook else None,
         scheduler=args.scheduler,
         progress=not args.quiet,
+        formats=_formats(args.formats),
     )
     _say(args, f"Chạy báo cáo cho {len(units)} đơn vị…")
     result = job.run()
@@ -373,16 +403,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _say(args, "Bước 3/4: kiểm tra số liệu")
     args.unit = args.district = None
     cmd_check(args)
-    _say(args, f"Bước 4/4: chạy sổ tay báo cáo cho huyện {DEMO_DISTRICT} và các xã")
     data = WorkspaceData(ws.root)
-    units = batch.select_units(data.catalog, district=DEMO_DISTRICT)
+    units = batch.select_units(data.catalog, all_units=True)
+    _say(args, f"Bước 4/4: lập báo cáo (sổ tay, HTML, DOCX) cho {len(units)} đơn vị của toàn tỉnh")
     result = batch.Batch(data, units, progress=not args.quiet).run()
     _out(args, batch.summary_line(result))
     _out(args, f"Kho dữ liệu: {ws.processed}")
     _out(
         args,
-        f"Báo cáo: {ws.reports / DEMO_DISTRICT / (DEMO_DISTRICT + '.ipynb')} (và {len(units) - 1} xã)",
+        f"Báo cáo: {ws.reports / 'index.html'} (mỗi đơn vị: reports/<mã>/bao-cao.html, bao-cao.docx)",
     )
+    _out(args, f"Ví dụ báo cáo của tỉnh: {ws.reports / '06' / 'bao-cao.docx'}")
     return 1 if report.rejected or result.failed else 0
 
 
@@ -451,6 +482,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stats: số lượng; shares: tỷ lệ nữ, dân tộc thiểu số, cấp xã; "
                         "money: tiền thưởng theo cấp chi; checks: kiểm tra.")  # fmt: skip
     p.add_argument(
+        "--list",
+        action="store_true",
+        help="Ghi danh sách khen thưởng (DOCX, XLSX) của từng cấp quyết định (--unit: của một cấp).",
+    )
+    p.add_argument(
         "--by", metavar="CỘT,…", help="Cột nhóm (mặc định: " + ",".join(awards.DEFAULT_BY) + ")."
     )
     formats(p, ("table", "csv", "json"))
@@ -478,6 +514,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", help="Sổ tay cần chạy (mặc định notebooks/unit_report.ipynb).")
     p.add_argument(
         "--scheduler", metavar="ĐỊA_CHỈ", help="Gửi tới cụm Dask (tcp://máy:cổng) thay cho máy này."
+    )
+    p.add_argument(
+        "--formats",
+        default="html,docx",
+        help='Tệp xuất ra: html, docx (mặc định cả hai; "" để không xuất).',
     )
     formats(p)
 

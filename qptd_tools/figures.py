@@ -141,7 +141,7 @@ def awards_by_form(ax: Axes, counts: pd.DataFrame, title: str) -> Axes:
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         ax.tick_params(axis="y", labelsize=7)
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
         ax.set_title(title, loc="left")
         ax.set_xlabel("hồ sơ")
         return ax

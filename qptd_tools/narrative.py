@@ -41,35 +41,33 @@ def scope(unit: Mapping[str, object]) -> str:
 def value_text(value: float, unit: str) -> str:
     """Format a value as the sentence needs it: "1.234", "12,5%", "1.234 triệu đồng"."""
     if unit == "%":
-        return vnformat.percent(value, 1)
+        return vnformat.number(value, 1, fixed=True) + "%"
     if unit == "triệu đồng":
         return vnformat.million(value, 1)
     return vnformat.number(value, 1)
 
 
-def _change(row: pd.Series, years: Sequence[int]) -> str:
+def _change(row: pd.Series) -> str:
     if pd.isna(row["pct_change"]) or row["first_year"] == row["last_year"]:
         return ""
     pct = float(row["pct_change"])
     if abs(pct) < 0.05:
         return f"năm {row['last_year']} tương đương năm {row['first_year']}"
     word = "tăng" if pct > 0 else "giảm"
-    return f"năm {row['last_year']} {word} {vnformat.percent(abs(pct), 1)} so với năm {row['first_year']}"
+    return f"năm {row['last_year']} {word} {vnformat.number(abs(pct), 1, fixed=True)}% so với năm {row['first_year']}"
+
+
+def _clause(row: pd.Series, meta: pd.Series) -> str:
+    """One clause from the catalogue's phrase (a parent's flag adds the share of communes)."""
+    text = str(meta["phrase"]).replace("{v}", value_text(row["period_value"], str(meta["unit"])))
+    if row["kind"] == "flag" and pd.notna(row.get("share_pct")):
+        text += f" (chiếm {vnformat.number(row['share_pct'], 1, fixed=True)}% số xã)"
+    return text
 
 
 def indicator_clause(row: pd.Series, meta: pd.Series, years: Sequence[int]) -> str:
-    """Return one clause for one indicator's period summary row, e.g. "tổ chức 2.174 buổi …".
-
-    Stocks are stated for the last year ("năm 2019, lực lượng … có 1.216 đồng chí").
-    """
-    phrase = str(meta["phrase"]).replace("{v}", value_text(row["period_value"], str(meta["unit"])))
-    if (
-        row["kind"] in ("stock", "flag")
-        and pd.notna(row["last_year"])
-        and row["last_year"] != years[-1]
-    ):
-        phrase = f"{phrase} (năm {row['last_year']})"
-    return phrase
+    """Return one clause for one indicator's period summary row (kept for callers)."""
+    return _clause(row, meta)
 
 
 def section_paragraph(
@@ -81,6 +79,11 @@ def section_paragraph(
     siblings: int = 0,
 ) -> str:
     """Return the auto-drafted paragraph of one outline section for one unit ("" if no data).
+
+    Standing sizes are stated for the last year ("Năm 2019, toàn huyện có lực lượng dân quân
+    tự vệ 1.216 đồng chí; …"), flows for the whole period ("Giai đoạn 2009–2019, toàn huyện
+    tổ chức 2.174 buổi tuyên truyền …"), each ratio right after its numerator; then the
+    change of the key indicators and their rank among sibling units.
 
     Parameters
     ----------
@@ -98,30 +101,48 @@ def section_paragraph(
         How many sibling units there are (ranks are mentioned when more than one).
     """
     meta = indicators.set_index("code")
-    codes = [c for c in indicators.loc[indicators["section_id"] == section_id, "code"]]
+    codes = list(indicators.loc[indicators["section_id"] == section_id, "code"])
     rows = summary.set_index("indicator").reindex(codes).dropna(subset=["period_value"])
     if rows.empty:
         return ""
-    clauses = []
+    level = str(unit.get("level"))
+    ratio_of = {str(meta.at[c, "numerator"]): c for c in codes if meta.at[c, "kind"] == "ratio"}
+    stocks: list[str] = []
+    flows: list[str] = []
+    sentences = []
+    where = scope(unit)
     for code, row in rows.iterrows():
-        if row["kind"] == "ratio" and not meta.at[code, "key"]:
+        if row["kind"] == "ratio":
             continue
-        clauses.append(indicator_clause(row, meta.loc[code], years))
-    period = f"Giai đoạn {years[0]}–{years[-1]}"
-    text = f"{period}, {scope(unit)} {'; '.join(clauses)}."
-    notes = []
+        if row["kind"] == "flag" and level == "xa":
+            reached = "đạt" if row["last_value"] >= 1 else "chưa đạt"
+            what = str(meta.at[code, "name"]).split(" đạt ", 1)[-1]
+            sentences.append(f"Năm {row['last_year']}, xã {reached} {what}.")
+            continue
+        target = stocks if row["kind"] in ("stock", "flag") else flows
+        target.append(_clause(row, meta.loc[code]))
+        ratio = ratio_of.get(str(code))
+        if ratio in rows.index:
+            target.append(_clause(rows.loc[ratio], meta.loc[ratio]))
+    if stocks:
+        sentences.insert(0, f"Năm {years[-1]}, {where} có {'; '.join(stocks)}.")
+    if flows:
+        sentences.append(f"Giai đoạn {years[0]}–{years[-1]}, {where} {'; '.join(flows)}.")
     for code, row in rows.iterrows():
-        if not meta.at[code, "key"] or row["kind"] == "ratio":
+        if (
+            not meta.at[code, "key"]
+            or row["kind"] == "ratio"
+            or (row["kind"] == "flag" and level == "xa")
+        ):
             continue
-        change = _change(row, years)
-        name = str(meta.at[code, "name"])
-        rank = ""
-        if siblings > 1 and pd.notna(row.get("rank")):
-            rank = f"đứng thứ {int(row['rank'])}/{int(row['n_siblings'])} {LEVEL_PLURAL.get(str(unit.get('level')), '')}".rstrip()
-        parts = [p for p in (change, rank) if p]
+        parts = [p for p in (_change(row),) if p]
+        if siblings > 1 and pd.notna(row.get("rank")) and pd.notna(row.get("n_siblings")):
+            parts.append(
+                f"đứng thứ {int(row['rank'])}/{int(row['n_siblings'])} {LEVEL_PLURAL.get(level, 'đơn vị')}"
+            )
         if parts:
-            notes.append(f"{name}: {', '.join(parts)}.")
-    return " ".join([text, *notes])
+            sentences.append(f"{meta.at[code, 'name']}: {', '.join(parts)}.")
+    return " ".join(sentences)
 
 
 def qualitative(narrative: Mapping[str, str], section_id: str) -> str:

@@ -8,6 +8,7 @@ A notebook cell only calls one method here; everything it shows is computed by t
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from collections.abc import Callable
@@ -16,12 +17,11 @@ from typing import Any
 
 import pandas as pd
 
-from qptd_tools import blocks, figures, narrative, vnformat
+from qptd_tools import blocks, docmeta, figures, narrative, vnformat
 from qptd_tools.catalog import Catalog, load_catalog
 from qptd_tools.config import Workspace
 from qptd_tools.context import UnitContext, load
 from qptd_tools.errors import UsageInvalid, fail
-from qptd_tools.intake.layout import SAMPLE_LABEL
 
 Display = Callable[[dict[str, Any]], None]
 
@@ -60,6 +60,15 @@ def period_years(catalog: Catalog, period: tuple[int, int] | None) -> list[int]:
     return list(range(start, end + 1))
 
 
+SHORT_LABELS = {
+    "DAN_SO": "Dân số (người)",
+    "DQ_QUAN_SO": "Dân quân tự vệ (người)",
+    "DQ_TL_DAN_SO": "DQTV so với dân số (%)",
+    "TQ_TL_HOAN_THANH": "Hoàn thành giao quân (%)",
+    "TT_BUOI": "Buổi tuyên truyền",
+}
+
+
 class Emitter:
     """Shows blocks in a notebook: paragraphs, numbered tables and numbered figures.
 
@@ -91,11 +100,11 @@ class Emitter:
             self.emit({"kind": "paragraph", "text": text, "style": style})
 
     def table(self, caption: str, frame: pd.DataFrame, align: list[str] | None = None,
-              sources: list[list[str]] | None = None, note: str = "") -> None:  # fmt: skip
+              sources: list[list[str]] | None = None, note: str = "", role: str = "data") -> None:  # fmt: skip
         """Emit a numbered table ("Bảng N. …") from a frame of display strings."""
         self.tables += 1
         self.emit({
-            "kind": "table", "number": self.tables, "caption": caption,
+            "kind": "table", "number": self.tables, "caption": caption, "role": role,
             "columns": [str(c) for c in frame.columns], "rows": frame.astype(str).values.tolist(),
             "align": align or ["left"] * len(frame.columns), "sources": sources, "note": note,
         })  # fmt: skip
@@ -133,11 +142,19 @@ class UnitReport(Emitter):
     """
 
     def __init__(
-        self, ctx: UnitContext, catalog: Catalog, output_dir: Path, display: Display | None = None
+        self,
+        ctx: UnitContext,
+        catalog: Catalog,
+        output_dir: Path,
+        display: Display | None = None,
+        root: Path | None = None,
+        **options: Any,
     ):
         super().__init__(output_dir, display)
         self.ctx = ctx
         self.cat = catalog
+        self.root = root
+        self.options = options
 
     @classmethod
     def open(
@@ -148,6 +165,10 @@ class UnitReport(Emitter):
         output_dir: str | None = None,
         period: tuple[int, int] | None = None,
         display: Display | None = None,
+        document_date: str = "",
+        doc_number: str = "",
+        signer: str = "",
+        format_profile: str = "auto",
     ) -> UnitReport:
         """Open a unit's report: its context from the batch, or computed from the store.
 
@@ -165,6 +186,9 @@ class UnitReport(Emitter):
             First and last year; part of the catalogue's period may be chosen.
         display
             Where blocks go (default: the notebook).
+        document_date, doc_number, signer, format_profile
+            The document's date (ISO; default: the unit's report date), number, signer's
+            name and format profile (``auto``, ``tt01``, ``nd30``).
         """
         workspace = Workspace(find_root(root))
         catalog = load_catalog(workspace.root)
@@ -172,34 +196,47 @@ class UnitReport(Emitter):
         unit_code = catalog.resolve(unit_code)
         ctx = load(unit_code, workspace.root, context_path or None, years)
         out = Path(output_dir) if output_dir else workspace.reports / unit_code
-        return cls(ctx, catalog, out, display)
+        options: dict[str, Any] = {
+            "number": doc_number,
+            "signer": signer,
+            "profile": format_profile,
+        }
+        if document_date:
+            options["date"] = dt.date.fromisoformat(str(document_date))
+        return cls(ctx, catalog, out, display, workspace.root, **options)
 
     # --- the document ---------------------------------------------------------------------
     def document(self) -> dict[str, Any]:
         """Return the document's metadata, from the registry and the run's parameters."""
-        unit = self.ctx.unit
-        report_date = self.ctx.conference.get("report_submitted_date")
-        day = (
-            pd.Timestamp(report_date).date()
-            if report_date is not None and pd.notna(report_date)
+        conf = self.ctx.conference
+        day = self.options.get("date")
+        if day is None:
+            reported = conf.get("report_submitted_date")
+            day = (
+                pd.Timestamp(reported).date()
+                if reported is not None and pd.notna(reported)
+                else None
+            )
+        chair = (
+            conf.get("chair")
+            if conf.get("chair") is not None and pd.notna(conf.get("chair"))
             else None
         )
-        return {
-            "unit_code": self.ctx.unit_code,
-            "issuer": unit["name"],
-            "subject": self.cat.review.title,
-            "date": day.isoformat() if day else None,
-            "date_text": vnformat.date_long(day)
-            if day
-            else "ngày … tháng … năm " + str(self.cat.years[-1]),
-            "sample": self.ctx.is_sample,
-        }
+        return docmeta.document(
+            self.cat,
+            self.ctx.unit_code,
+            chair=chair,
+            day=day,
+            number=self.options.get("number", ""),
+            signer=self.options.get("signer", ""),
+            format_profile=self.options.get("profile", "auto"),
+            sample=self.ctx.is_sample,
+            root=self.root,
+        )
 
     def header(self) -> None:
         """Emit the document's metadata and, for sample data, the sample label."""
         self.emit({"kind": "meta", "document": self.document()})
-        if self.ctx.is_sample:
-            self.paragraph(SAMPLE_LABEL, "note")
 
     def _mine(self) -> pd.DataFrame:
         return self.ctx.summary.loc[self.ctx.summary["unit_code"] == self.ctx.unit_code]
@@ -242,6 +279,21 @@ class UnitReport(Emitter):
             self.children_figure()
         self.award_tables()
         self.deadline_content()
+        self.sources_table()
+
+    def sources_table(self) -> None:
+        """Bảng: the files the figures come from, with their SHA-256 and ingest time."""
+        subs = self.ctx.sources
+        if subs.empty:
+            return
+        files = subs.sort_values("ingested_at").drop_duplicates("source_sha256", keep="last")
+        names = self.cat.units.set_index("unit_code")["name"]
+        rows = [[names.get(r.unit_code, r.unit_code), r.source_file, r.source_sha256, str(r.ingested_at).replace("T", " ")[:19]]
+                for r in files.sort_values(["unit_code"]).itertuples()]  # fmt: skip
+        frame = pd.DataFrame(
+            rows, columns=["Đơn vị", "Tệp số liệu", "Mã kiểm tra SHA-256", "Thời điểm nạp (UTC)"]
+        )
+        self.table("Nguồn số liệu", frame, ["left", "center", "sha", "center"], role="sources")
 
     def _label(self, code: str) -> tuple[str, str]:
         meta = self.cat.indicators.set_index("code").loc[code]
@@ -255,8 +307,10 @@ class UnitReport(Emitter):
         for code in order:
             r = mine.loc[code]
             name, unit = self._label(code)
-            rows.append([name, unit, vnformat.number(r["first_value"], 1), vnformat.number(r["last_value"], 1),
-                         vnformat.number(r["period_value"], 1), vnformat.number(r["pct_change"], 1)])  # fmt: skip
+            pct = unit == "%"
+            rows.append([name, unit, vnformat.number(r["first_value"], 1, fixed=pct),
+                         vnformat.number(r["last_value"], 1, fixed=pct), vnformat.number(r["period_value"], 1, fixed=pct),
+                         vnformat.number(r["pct_change"], 1, fixed=True)])  # fmt: skip
             sources.append(["", "", *self._sources(code, r)])
         frame = pd.DataFrame(rows, columns=["Chỉ tiêu", "Đơn vị tính", f"Năm {self.ctx.years[0]}",
                                             f"Năm {self.ctx.years[-1]}", "Cả giai đoạn", "Tăng, giảm (%)"])  # fmt: skip
@@ -300,7 +354,9 @@ class UnitReport(Emitter):
                 continue
             name, unit = self._label(code)
             decimals = 1 if unit == "%" else 0
-            rows.append([name, *[vnformat.number(v, decimals) for v in series.loc[key]]])
+            rows.append(
+                [name, *[vnformat.number(v, decimals, fixed=unit == "%") for v in series.loc[key]]]
+            )
         if rows:
             frame = pd.DataFrame(rows, columns=["Chỉ tiêu", *[str(y) for y in self.ctx.years]])
             self.table("Số liệu một số chỉ tiêu chủ yếu theo năm", frame,
@@ -332,33 +388,26 @@ class UnitReport(Emitter):
         return "DQ_TL_DAN_SO" if self.ctx.unit["level"] in ("huyen", "tinh") else "TT_BUOI"
 
     def children_table(self) -> None:
-        """Bảng: the sub-units compared on a few key indicators."""
-        codes = [c for c in ("DAN_SO", "DQ_QUAN_SO", "DQ_TL_DAN_SO", "TQ_TL_HOAN_THANH", "TT_BUOI")
-                 if c in set(self.ctx.summary["indicator"])]  # fmt: skip
-        kids = self.ctx.children
+        """Bảng: the sub-units that roll up into this unit, compared on a few key indicators."""
+        codes = [c for c in SHORT_LABELS if c in set(self.ctx.summary["indicator"])]
+        rolled = self.cat.review.rollup_children.get(str(self.ctx.unit["level"]), ())
+        kids = self.ctx.children.loc[self.ctx.children["level"].isin(rolled)]
         summary = self.ctx.summary.set_index(["unit_code", "indicator"])["period_value"]
         rows = []
         for unit in kids.itertuples():
             values = [summary.get((unit.unit_code, c)) for c in codes]
             if all(v is None or pd.isna(v) for v in values):
                 continue
-            rows.append(
-                [
-                    unit.name,
-                    *[
-                        vnformat.number(v, 2 if "TL" in c else 0)
-                        for v, c in zip(values, codes, strict=True)
-                    ],
-                ]
-            )
+            cells = [
+                vnformat.number(v, 2 if "_TL_" in c else 0, fixed="_TL_" in c)
+                for v, c in zip(values, codes, strict=True)
+            ]
+            rows.append([unit.name, *cells])
         if rows:
             rows.sort(key=lambda r: vnformat.sort_key(r[0]))
-            headers = [
-                self._label(c)[0] + (f" ({self._label(c)[1]})" if self._label(c)[1] else "")
-                for c in codes
-            ]
-            self.table("So sánh các đơn vị trực thuộc (số liệu cả giai đoạn)", pd.DataFrame(rows, columns=["Đơn vị", *headers]),
-                       ["left", *["right"] * len(codes)])  # fmt: skip
+            frame = pd.DataFrame(rows, columns=["Đơn vị", *[SHORT_LABELS[c] for c in codes]])
+            self.table("So sánh các đơn vị trực thuộc (dân số, dân quân: năm cuối kỳ; tỷ lệ, tuyên truyền: cả giai đoạn)",
+                       frame, ["left", *["right"] * len(codes)])  # fmt: skip
 
     def children_figure(self) -> None:
         """Hình: the sub-units compared on one indicator."""

@@ -1,0 +1,50 @@
+"""Reading the report's blocks back out of an executed notebook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qptd_tools.blocks import MIME
+
+
+@dataclass
+class Document:
+    """A report as the exporters see it: metadata, body blocks, appendix blocks, errors."""
+
+    meta: dict[str, Any]
+    body: list[dict[str, Any]] = field(default_factory=list)
+    appendix: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def collect(nb: Any) -> Document:
+    """Split a notebook's report blocks into metadata, body and appendix.
+
+    The body's last paragraph gets the closing mark "./." of an administrative document.
+    A cell error (a unit that failed) is kept, so the export shows that the report is
+    incomplete instead of hiding it.
+    """
+    doc = Document(meta={})
+    target = doc.body
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                doc.errors.append(f"{output.get('ename', '')}: {output.get('evalue', '')}")
+                continue
+            block = output.get("data", {}).get(MIME)
+            if not block:
+                continue
+            block = dict(block)
+            if block["kind"] == "meta":
+                doc.meta = dict(block["document"])
+            elif block["kind"] == "marker" and block.get("name") == "appendix":
+                target = doc.appendix
+            else:
+                target.append(block)
+    for block in reversed(doc.body):
+        if block["kind"] == "paragraph" and block.get("style") in ("body", "placeholder"):
+            text = str(block["text"]).rstrip()
+            block["text"] = text if text.endswith("./.") else text.rstrip(".") + "./."
+            break
+    return doc

@@ -1,0 +1,421 @@
+"""Building the DOCX of a report in the Vietnamese administrative format (DESIGN §8).
+
+A4, margins 20/20/30/15 mm; Times New Roman; the two-column letterhead with a short line under
+the issuing body and a full-length line under the motto; "Số: …" and the italic place and date
+on one line; "BÁO CÁO" and its subject; justified body, 14 pt, first-line indent 1,27 cm,
+6 pt after; the outline's headings; tables with a repeated header row and right-aligned
+Vietnamese numbers; figures with captions; page numbers by profile (none on page 1); the
+"Nơi nhận" and signature table; the appendix after the signature. Same blocks, same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from typing import Any
+
+from docx import Document as new_document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from qptd_tools.blocks import heading_text
+from qptd_tools.export.collect import Document
+from qptd_tools.fsutil import normalize_zip
+from qptd_tools.intake.layout import SAMPLE_LABEL
+
+# Elements that must follow the one being inserted (OOXML schema order), so Word opens the file.
+PPR_AFTER_PBDR = tuple(f"w:{t}" for t in (
+    "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"))  # fmt: skip
+TBLPR_AFTER_BORDERS = tuple(
+    f"w:{t}" for t in ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")
+)
+TRPR_AFTER_CANTSPLIT = tuple(
+    f"w:{t}" for t in ("trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden")
+)
+
+FONT = "Times New Roman"
+BODY_PT = 14
+TEXT_WIDTH = Mm(165)
+LEFT_COL = Mm(62)
+RIGHT_COL = TEXT_WIDTH - LEFT_COL
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "sha": WD_ALIGN_PARAGRAPH.LEFT,
+}
+
+
+def _fonts(
+    run_or_style: Any,
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+) -> None:
+    font = run_or_style.font
+    font.name = FONT
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+    font.color.rgb = RGBColor(0, 0, 0)
+
+
+def _para(container: Any, text: str = "", *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
+          align: Any = WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = False, after: float = 6, before: float = 0,
+          keep_next: bool = False) -> Paragraph:  # fmt: skip
+    paragraph = container.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.alignment = align
+    fmt.space_after = Pt(after)
+    fmt.space_before = Pt(before)
+    fmt.line_spacing = 1.15
+    fmt.first_line_indent = Cm(1.27) if indent else Cm(0)
+    fmt.keep_with_next = keep_next
+    if text:
+        _fonts(paragraph.add_run(text), size, bold, italic)
+    return paragraph
+
+
+def _rule(paragraph: Paragraph, width: Any, cell_width: Any) -> None:
+    """Draw a solid line under a paragraph, ``width`` long, centred in ``cell_width``."""
+    side = int((cell_width - width) / 2)
+    paragraph.paragraph_format.left_indent = side
+    paragraph.paragraph_format.right_indent = side
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    ppr.insert_element_before(borders, *PPR_AFTER_PBDR)
+
+
+def _tiny(paragraph: Paragraph) -> Paragraph:
+    """Make an empty paragraph one hair high, so a line drawn under it hugs the text above."""
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing = Pt(2)
+    fmt.space_after = Pt(6)
+    run = paragraph.add_run("\u200b")
+    _fonts(run, 2)
+    return paragraph
+
+
+def _text_width(text: str, size: float, bold: bool) -> Any:
+    """Estimate a line's printed width (Times New Roman averages about 0,5 em a character)."""
+    em = 0.53 if bold else 0.48
+    return Pt(size * em * len(text))
+
+
+def _borderless(table: Table) -> None:
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tblpr.insert_element_before(borders, *TBLPR_AFTER_BORDERS)
+
+
+def _widths(table: Table, widths: list[Any]) -> None:
+    """Fix column widths (Word reads the cells, LibreOffice the grid: set both)."""
+    table.autofit = False  # python-docx writes <w:tblLayout w:type="fixed"/> in its place
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(width / 635)))  # EMU → twentieths of a point
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _no_split(table: Table) -> None:
+    for row in table.rows:
+        trpr = row._tr.get_or_add_trPr()
+        element = OxmlElement("w:cantSplit")
+        element.set(qn("w:val"), "true")
+        trpr.insert_element_before(element, *TRPR_AFTER_CANTSPLIT)
+
+
+def _column_widths(
+    columns: list[str], rows: list[list[str]], align: list[str], size: float
+) -> list[Any]:
+    """Share the text width: numbers get what they need, text columns the rest.
+
+    A column needs its longest value (text: at most 40 characters, it may wrap; a header
+    wraps between words) plus the cell's inner margins.
+    """
+    char, pad, least = Pt(size * 0.5), Mm(4.5), Mm(10)
+    text_cols = [c for c, a in enumerate(align) if a == "left"]
+    need = []
+    for c, name in enumerate(columns):
+        values = [len(str(r[c])) for r in rows] or [0]
+        words = [int(len(w) * 1.25) + 1 for w in str(name).split()] or [0]  # bold header words
+        longest = (
+            24
+            if align[c] == "sha"
+            else max(max(words), min(max(values), 40) if c in text_cols else max(values))
+        )
+        need.append(max(least, int(char * longest) + pad))
+    total = sum(need)
+    widths = list(need)
+    if total <= TEXT_WIDTH:
+        share = text_cols or list(range(len(columns)))
+        extra = int(TEXT_WIDTH - total)
+        for c in share:
+            widths[c] += extra // len(share)
+    else:
+        over = total - TEXT_WIDTH
+        for c in text_cols:
+            cut = min(over, max(0, widths[c] - Mm(30)))
+            widths[c] -= cut
+            over -= cut
+        if over > 0:
+            scale = TEXT_WIDTH / sum(widths)
+            widths = [int(w * scale) for w in widths]
+    return widths
+
+
+def _cell_para(cell: _Cell, text: str, *, new: bool = False, size: float = 13, bold: bool = False,
+               italic: bool = False, align: Any = WD_ALIGN_PARAGRAPH.CENTER, after: float = 0) -> Paragraph:  # fmt: skip
+    """Write into a table cell: its first (empty) paragraph, or a new one with ``new``."""
+    paragraph = cell.add_paragraph() if new else cell.paragraphs[0]
+    fmt = paragraph.paragraph_format
+    fmt.alignment = align
+    fmt.space_after = Pt(after)
+    fmt.space_before = Pt(0)
+    fmt.first_line_indent = Cm(0)
+    if text:
+        _fonts(paragraph.add_run(text), size, bold, italic)
+    return paragraph
+
+
+def _letterhead(document: Any, meta: dict[str, Any]) -> None:
+    table = document.add_table(rows=2, cols=2)
+    _borderless(table)
+    _widths(table, [LEFT_COL, RIGHT_COL])
+    _no_split(table)
+    left, right = table.rows[0].cells
+    first = True
+    if meta.get("upper_body"):
+        _cell_para(left, meta["upper_body"], size=13)
+        first = False
+    for line in meta["issuer"]:
+        _cell_para(left, line, size=13, bold=True, new=not first)
+        first = False
+    widest = max(_text_width(line, 13, True) for line in meta["issuer"])
+    _rule(_tiny(_cell_para(left, "", new=True)), max(Mm(15), int(widest * 0.4)), LEFT_COL)
+    _cell_para(right, meta["national_name"], size=12, bold=True)
+    _cell_para(right, meta["motto"], size=13, bold=True, new=True)
+    _rule(_tiny(_cell_para(right, "", new=True)), _text_width(meta["motto"], 13, True), RIGHT_COL)
+    number = meta.get("number") or "\u00a0" * 8
+    left, right = table.rows[1].cells
+    _cell_para(left, f"Số: {number}/{meta['symbol']}", size=13, after=6)
+    _cell_para(right, f"{meta['place']}, {meta['date_text']}", size=14, italic=True, after=6)
+
+
+def _title(document: Any, meta: dict[str, Any]) -> None:
+    _para(document, meta["title"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=0)
+    _para(document, meta["subject"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    _rule(_tiny(_para(document, "", align=WD_ALIGN_PARAGRAPH.CENTER, after=12)), Mm(40), TEXT_WIDTH)
+
+
+def _heading(document: Any, block: dict[str, Any]) -> None:
+    level = block["level"]
+    if level == "part":
+        _para(
+            document,
+            block["label"],
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            before=12,
+            after=0,
+            keep_next=True,
+        )
+        _para(
+            document,
+            block["title"],
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            after=6,
+            keep_next=True,
+        )
+        return
+    style = {"roman": (True, False), "arabic": (True, False), "point": (True, True), "star": (True, True),
+             "dash": (False, True)}[level]  # fmt: skip
+    _para(
+        document, heading_text(block), bold=style[0], italic=style[1], indent=True, keep_next=True
+    )
+
+
+def _paragraph(document: Any, block: dict[str, Any]) -> None:
+    style = block.get("style", "body")
+    if style == "note":
+        _para(document, block["text"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER).runs[
+            0
+        ].font.color.rgb = RGBColor(0xC0, 0, 0)
+        return
+    paragraph = _para(document, block["text"], indent=True)
+    if style == "placeholder":
+        paragraph.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _repeat_header(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.insert_element_before(header, *TRPR_AFTER_CANTSPLIT[2:])
+
+
+def _table(document: Any, block: dict[str, Any]) -> None:
+    _para(document, f"Bảng {block['number']}. {block['caption']}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+          size=13, before=6, after=3, keep_next=True)  # fmt: skip
+    columns, rows = block["columns"], block["rows"]
+    table = document.add_table(rows=1 + len(rows), cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    align = block.get("align") or ["left"] * len(columns)
+    small = 9 if len(columns) > 7 else 12
+    _widths(table, _column_widths(columns, rows, align, small))
+    for c, name in enumerate(columns):
+        _cell_para(table.rows[0].cells[c], name, size=small, bold=True)
+    _repeat_header(table.rows[0])
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            size = 9 if align[c] == "sha" else small
+            _cell_para(
+                table.rows[r].cells[c],
+                str(value),
+                size=size,
+                align=ALIGN.get(align[c], WD_ALIGN_PARAGRAPH.LEFT),
+            )
+    if block.get("note"):
+        _para(document, block["note"], size=11, italic=True, after=6)
+
+
+def _figure(document: Any, block: dict[str, Any]) -> None:
+    data = base64.b64decode(block["png_base64"])
+    paragraph = _para(
+        document, "", align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=0, keep_next=True
+    )
+    paragraph.add_run().add_picture(io.BytesIO(data), width=Cm(16))
+    _para(document, f"Hình {block['number']}. {block['caption']}", size=13, italic=True,
+          align=WD_ALIGN_PARAGRAPH.CENTER, after=9)  # fmt: skip
+
+
+def _closing(document: Any, meta: dict[str, Any]) -> None:
+    table = document.add_table(rows=1, cols=2)
+    _borderless(table)
+    _widths(table, [Mm(80), TEXT_WIDTH - Mm(80)])
+    _no_split(table)
+    left, right = table.rows[0].cells
+    _cell_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in meta["recipients"]:
+        _cell_para(left, f"- {line}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT, new=True)
+    first = True
+    if meta.get("authority"):
+        _cell_para(right, meta["authority"], size=13, bold=True)
+        first = False
+    _cell_para(right, meta["signer_title"], size=13, bold=True, new=not first)
+    for _ in range(4):
+        _cell_para(right, "", new=True, after=6)
+    _cell_para(right, meta.get("signer") or "", size=13, bold=True, new=True)
+
+
+def _field(paragraph: Paragraph, instruction: str, size: float) -> None:
+    run = paragraph.add_run()
+    _fonts(run, size)
+    for kind, text in (
+        ("begin", None),
+        (None, instruction),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == instruction:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {instruction} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _page_numbers(section: Any, profile: str) -> None:
+    section.different_first_page_header_footer = True
+    if profile == "nd30":  # Decree 30/2020: centred at the top, from page 2
+        paragraph = section.header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    else:  # Circular 01/2011: bottom right, from page 2
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _field(paragraph, "PAGE", 13)
+
+
+def build(doc: Document) -> bytes:
+    """Return the DOCX bytes of a collected report (reproducible: same report, same bytes)."""
+    meta = doc.meta
+    document = new_document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = section.footer_distance = Mm(10)
+    normal = document.styles["Normal"]
+    _fonts(normal, BODY_PT)
+    normal.paragraph_format.space_after = Pt(6)
+    _page_numbers(section, meta.get("profile", "tt01"))
+    if meta.get("sample"):
+        note = _para(document, SAMPLE_LABEL, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        note.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
+    for error in doc.errors:
+        _para(
+            document, f"Báo cáo chưa hoàn chỉnh — lỗi khi chạy sổ tay: {error}", size=12, bold=True
+        )
+    _letterhead(document, meta)
+    _title(document, meta)
+    for block in doc.body:
+        {"heading": _heading, "paragraph": _paragraph, "table": _table, "figure": _figure}[
+            block["kind"]
+        ](document, block)
+    _closing(document, meta)
+    if doc.appendix:
+        start = len(document.paragraphs)
+        for block in doc.appendix:
+            {"heading": _heading, "paragraph": _paragraph, "table": _table, "figure": _figure}[
+                block["kind"]
+            ](document, block)
+        document.paragraphs[start].paragraph_format.page_break_before = True
+    props = document.core_properties
+    when = dt.datetime.fromisoformat(meta["date"]) if meta.get("date") else dt.datetime(2019, 1, 1)
+    props.created = props.modified = when
+    props.author = props.last_modified_by = "qptd-toolkit"
+    props.title = f"{meta['title']} {meta['subject']}"
+    props.subject = " ".join(meta["issuer"])
+    props.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalize_zip(buffer.getvalue())
