@@ -401,11 +401,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report = _ingest(args, [ws.sample])
     _print_report(args, report)
     _say(args, "Bước 3/4: kiểm tra số liệu")
-    args.unit = args.district = None
+    district, args.unit, args.district = args.district, None, None
     cmd_check(args)
+    args.district = district
     data = WorkspaceData(ws.root)
-    units = batch.select_units(data.catalog, all_units=True)
-    _say(args, f"Bước 4/4: lập báo cáo (sổ tay, HTML, DOCX) cho {len(units)} đơn vị của toàn tỉnh")
+    if args.district:
+        units = batch.select_units(data.catalog, district=args.district)
+    else:
+        units = batch.select_units(data.catalog, all_units=True)
+    _say(args, f"Bước 4/4: lập báo cáo (sổ tay, HTML, DOCX) cho {len(units)} đơn vị")
     result = batch.Batch(data, units, progress=not args.quiet).run()
     _out(args, batch.summary_line(result))
     _out(args, f"Kho dữ liệu: {ws.processed}")
@@ -522,7 +526,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     formats(p)
 
-    p = sub("demo", cmd_demo, "Chạy thử trên DỮ LIỆU MẪU: tạo mẫu, nạp, kiểm tra, chạy báo cáo.")
+    p = sub(
+        "demo",
+        cmd_demo,
+        "Chạy thử trên DỮ LIỆU MẪU: tạo mẫu, nạp, kiểm tra, lập báo cáo toàn tỉnh.",
+    )
+    p.add_argument(
+        "--district", metavar="MÃ", help="Chỉ lập báo cáo cho một huyện và các xã (nhanh hơn)."
+    )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Hạt giống ngẫu nhiên.")
     p.add_argument("--verbose", action="store_true", help="In mọi phát hiện.")
     formats(p)

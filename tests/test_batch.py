@@ -57,7 +57,13 @@ def test_selection(cat):
 def test_failures_are_isolated_and_the_manifest_is_true(workspace, probe):
     data = WorkspaceData(workspace)
     job = batch.Batch(
-        data, [OK, BAD, SLOW, KILL], workers=2, timeout=8, notebook=probe, progress=False
+        data,
+        [OK, BAD, SLOW, KILL],
+        workers=2,
+        timeout=8,
+        notebook=probe,
+        progress=False,
+        formats=(),
     )
     result = job.run()
     status = {u: e["status"] for u, e in result.entries.items()}
@@ -110,6 +116,11 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
     for unit in units:
         assert (workspace / "reports" / unit / f"{unit}.ipynb").is_file()
         assert list((workspace / "reports" / unit / "figures").glob("hinh-01.png"))
+        assert (workspace / "reports" / unit / "bao-cao.docx").is_file()
+        assert (workspace / "reports" / unit / "bao-cao.html").is_file()
+    assert "01858/bao-cao.html" in (workspace / "reports" / "index.html").read_text(
+        encoding="utf-8"
+    )
     again = batch.Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
     assert again.count("skipped") == 3
     forced = batch.Batch(
@@ -124,7 +135,7 @@ def test_dask_local_cluster(workspace, probe):
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         job = batch.Batch(WorkspaceData(workspace), [OK, BAD, "01861"], notebook=probe, scheduler=cluster.scheduler_address,
-                          timeout=60, progress=False)  # fmt: skip
+                          timeout=60, progress=False, formats=())  # fmt: skip
         result = job.run()
     assert {u: e["status"] for u, e in result.entries.items()} == {
         OK: "ok",

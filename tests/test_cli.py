@@ -26,14 +26,19 @@ def run(*args, root: Path, check: bool = False):
 
 
 def test_demo_from_scratch(tmp_path):
-    done = run("demo", root=tmp_path)
+    done = run("demo", "--district", "058", root=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "nhận 167 tệp, không đổi 0, từ chối 0" in done.stdout
     assert "167/167 đơn vị đã gửi số liệu" in done.stdout
     assert "QPTD-C002 01864" in done.stdout
     assert (tmp_path / "data" / "processed" / "CURRENT").is_file()
-    again = run("demo", root=tmp_path)
-    assert "nhận 0 tệp, không đổi 167" in again.stdout
+    for unit in ("058", "01834", "01855"):
+        for name in ("bao-cao.html", "bao-cao.docx", f"{unit}.ipynb"):
+            assert (tmp_path / "reports" / unit / name).is_file()
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "058/bao-cao.docx" in index and "DỮ LIỆU MẪU" in index
+    again = run("demo", "--district", "058", root=tmp_path)
+    assert "nhận 0 tệp, không đổi 167" in again.stdout and "bỏ qua (không đổi) 9" in again.stdout
 
 
 def test_ingest_bad_file_exit_code_and_json(tmp_path, cat):
@@ -87,7 +92,7 @@ def test_template_and_check_json(tmp_path, cat, capsys):
 def test_analytics_commands(tmp_path, capsys):
     assert main(["--root", str(tmp_path), "indicators", "--unit", "061"]) == 2
     assert "QPTD-E093" in capsys.readouterr().err  # nothing loaded yet: a clear message
-    assert main(["--root", str(tmp_path), "--quiet", "demo"]) == 0
+    assert main(["--root", str(tmp_path), "--quiet", "demo", "--district", "058"]) == 0
     capsys.readouterr()
     assert main(["--root", str(tmp_path), "indicators", "--unit", "061", "--format", "csv"]) == 0
     rows = capsys.readouterr().out.splitlines()

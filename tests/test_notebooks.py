@@ -65,7 +65,10 @@ def test_unit_report_of_a_district(workspace, tmp_path):
         assert (workspace / "reports" / "061" / fig["png"]).is_file()
         assert (workspace / "reports" / "061" / fig["svg"]).is_file()
     text = " ".join(b.get("text", "") for b in found if b["kind"] == "paragraph")
-    assert "Giai đoạn 2009–2019, toàn huyện" in text and "DỮ LIỆU MẪU" in text
+    assert "Giai đoạn 2009–2019, toàn huyện" in text
+    assert (
+        found[0]["kind"] == "meta" and found[0]["document"]["sample"] is True
+    )  # shown as "DỮ LIỆU MẪU"
 
 
 def test_unit_report_of_a_commune_and_a_department(workspace, tmp_path):

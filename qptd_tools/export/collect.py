@@ -42,6 +42,10 @@ def collect(nb: Any) -> Document:
                 target = doc.appendix
             else:
                 target.append(block)
+    if not doc.meta:
+        raise ValueError(
+            "Sổ tay không có khối báo cáo qptd: hãy xuất sổ tay notebooks/unit_report.ipynb đã chạy."
+        )
     for block in reversed(doc.body):
         if block["kind"] == "paragraph" and block.get("style") in ("body", "placeholder"):
             text = str(block["text"]).rstrip()

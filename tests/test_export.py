@@ -1,0 +1,282 @@
+"""The exporters on papermill-executed unit notebooks: nbconvert registration, the DOCX in the
+administrative format (python-docx, then LibreOffice → PDF → poppler), the self-contained
+HTML, byte-identical reruns, the award lists and the index."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import nbformat
+import openpyxl
+import papermill as pm
+import pytest
+from docx.shared import Mm
+from nbconvert.exporters import get_exporter
+
+from qptd_tools.export import QptdDocxExporter, QptdHTMLExporter
+from qptd_tools.export.award_lists import safe_cell
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "unit_report.ipynb"
+JUPYTER = shutil.which("jupyter") or str(Path(sys.executable).with_name("jupyter"))
+OUTLINE = [
+    "KẾT QUẢ THỰC HIỆN CÔNG TÁC XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN, GIAI ĐOẠN 2009-2019",
+    "I. ĐẶC ĐIỂM, TÌNH HÌNH", "1. Đặc điểm, tình hình", "2. Tổ chức Đảng, chính quyền, đoàn thể",
+    "3. Thuận lợi", "4. Khó khăn", "II. KẾT QUẢ XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN GIAI ĐOẠN 2009-2019",
+    "1. Công tác lãnh đạo, chỉ đạo xây dựng nền quốc phòng toàn dân",
+    "2. Công tác tuyên truyền xây dựng nền quốc phòng toàn dân", "* Đánh giá chung",
+    "III. HẠN CHẾ, NGUYÊN NHÂN VÀ BÀI HỌC KINH NGHIỆM", "1. Một số hạn chế, tồn tại và nguyên nhân",
+    "* Hạn chế, tồn tại", "* Nguyên nhân", "2. Bài học kinh nghiệm",
+    "PHƯƠNG HƯỚNG NHIỆM VỤ, CHỦ TRƯƠNG, GIẢI PHÁP XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN NHỮNG NĂM TIẾP THEO",
+    "* Nhận định tình hình", "I. PHƯƠNG HƯỚNG, NHIỆM VỤ", "- Phương hướng chung", "- Nhiệm vụ cụ thể",
+    "II. CHỦ TRƯƠNG, GIẢI PHÁP", "* Những đề xuất, kiến nghị",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory, sample_store_dir):
+    """The sample workspace with the district 061 and commune 01858 reports executed."""
+    src, _ = sample_store_dir
+    root = tmp_path_factory.mktemp("export") / "ws"
+    shutil.copytree(src, root / "data" / "processed")
+    out = {}
+    for code in ("061", "01858"):
+        path = root / f"{code}.ipynb"
+        pm.execute_notebook(str(NOTEBOOK), str(path), parameters={"unit_code": code, "root": str(root)},
+                            progress_bar=False, kernel_name="python3", cwd=str(root))  # fmt: skip
+        out[code] = path
+    return root, out
+
+
+@pytest.fixture(scope="module")
+def district_docx(executed, tmp_path_factory):
+    _, notebooks = executed
+    folder = tmp_path_factory.mktemp("cli")
+    shutil.copy(notebooks["061"], folder / "061.ipynb")
+    for fmt in ("qptd_html", "qptd_docx"):
+        subprocess.run([JUPYTER, "nbconvert", "--to", fmt, str(folder / "061.ipynb")], check=True,
+                       capture_output=True)  # fmt: skip
+    return folder / "061.docx", folder / "061.html"
+
+
+def test_exporters_are_registered():
+    assert get_exporter("qptd_html") is QptdHTMLExporter
+    assert get_exporter("qptd_docx") is QptdDocxExporter
+    assert (
+        QptdDocxExporter().output_mimetype
+        == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert (
+        QptdDocxExporter().file_extension == ".docx"
+        and QptdHTMLExporter().file_extension == ".html"
+    )
+
+
+def _all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.header.paragraphs + section.footer.paragraphs)
+    return "\n".join(parts)
+
+
+def test_docx_follows_the_administrative_format(district_docx):
+    document = docx.Document(str(district_docx[0]))
+    section = document.sections[0]
+
+    def mm(length):
+        return round(length / Mm(1), 1)
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    assert [
+        mm(m)
+        for m in (
+            section.top_margin,
+            section.bottom_margin,
+            section.left_margin,
+            section.right_margin,
+        )
+    ] == [20, 20, 30, 15]
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    fonts = {r.font.name for p in document.paragraphs for r in p.runs if r.text.strip()}
+    assert fonts == {"Times New Roman"}
+    head = document.tables[0]
+    left, right = head.rows[0].cells
+    assert [p.text for p in left.paragraphs if p.text.strip("\u200b")] == [
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN BA BỂ",
+    ]
+    assert [p.text for p in right.paragraphs if p.text.strip("\u200b")] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+    assert re.fullmatch(r"Số: \s+/BC-UBND", head.rows[1].cells[0].text)
+    date_line = head.rows[1].cells[1].paragraphs[0]
+    assert date_line.text == "Ba Bể, ngày 08 tháng 9 năm 2019" and date_line.runs[0].font.italic
+    assert all(r.font.bold for p in left.paragraphs[1:2] for r in p.runs)
+    texts = [p.text for p in document.paragraphs]
+    assert (
+        "BÁO CÁO" in texts
+        and "Sơ kết xây dựng nền quốc phòng toàn dân giai đoạn 2009 - 2019" in texts
+    )
+    positions = [texts.index(h) for h in OUTLINE]
+    assert positions == sorted(positions)
+    body = next(
+        p for p in document.paragraphs if p.text.startswith("Năm 2019, toàn huyện có dân số")
+    )
+    assert body.paragraph_format.first_line_indent is not None and body.runs[0].font.size.pt == 14
+    assert body.paragraph_format.alignment == 3  # justified
+    assert any(t.endswith("./.") for t in texts)
+    captions = [t for t in texts if re.match(r"(Bảng|Hình) \d+\. ", t)]
+    assert [c for c in captions if c.startswith("Bảng 1.")] and [
+        c for c in captions if c.startswith("Hình 1.")
+    ]
+    assert len(document.inline_shapes) >= 5
+    data = document.tables[2]
+    assert data.rows[0]._tr.trPr.xml.count("tblHeader") == 1  # repeated header row
+    assert data.rows[1].cells[3].paragraphs[0].alignment == 2  # numbers right-aligned
+    closing = next(
+        t for t in document.tables if t.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:"
+    )
+    assert closing.rows[0].cells[0].paragraphs[-1].text.startswith("- Lưu: VT")
+    assert [p.text for p in closing.rows[0].cells[1].paragraphs if p.text][:2] == [
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+    ]
+    everything = _all_text(document)
+    for bad in ("nan", "None", "NaT", "TODO", "Lorem", "{", "}"):
+        assert not re.search(rf"(?<![\w]){re.escape(bad)}(?![\w])", everything), bad
+    footer = section.footer._element.xml
+    assert (
+        "PAGE" in footer and section.different_first_page_header_footer
+    )  # Circular 01/2011: no number on page 1
+
+
+def test_docx_renders_with_vietnamese_fonts(district_docx, tmp_path):
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if not office or not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice and poppler must be installed in CI (.ci/run installs them)")
+        pytest.skip("LibreOffice or poppler not installed")
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(district_docx[0])],
+                   check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)})  # fmt: skip
+    pdf = tmp_path / "061.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    for heading in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO",
+                    "I. ĐẶC ĐIỂM, TÌNH HÌNH", "III. HẠN CHẾ, NGUYÊN NHÂN VÀ BÀI HỌC KINH NGHIỆM",
+                    "II. CHỦ TRƯƠNG, GIẢI PHÁP", "PHỤ LỤC", "Ba Bể, ngày 08 tháng 9 năm 2019"):  # fmt: skip
+        assert heading in flat, heading
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    names = {line.split()[0].split("+")[-1] for line in fonts if line.strip()}
+    assert names and all(
+        n.startswith(("LiberationSerif", "Tinos", "TimesNewRoman")) for n in names
+    ), names
+
+
+class _Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self.attrs = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_html_is_self_contained_and_vietnamese(district_docx):
+    page_text = district_docx[1].read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(page_text)
+    html_tag = next(a for t, a in page.attrs if t == "html")
+    assert html_tag["lang"] == "vi"
+    assert "script" not in page.tags and "link" not in page.tags
+    images = [a["src"] for t, a in page.attrs if t == "img"]
+    assert images and all(src.startswith("data:image/png;base64,") for src in images)
+    assert not re.search(
+        r"url\(\s*['\"]?(https?:)?//", page_text
+    ) and "http://" not in page_text.replace("http://www.w3.org", "")
+    assert "@page" in page_text and "size: A4" in page_text
+    text = " ".join(page.text)
+    assert (
+        "Giai đoạn 2009–2019, toàn huyện" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    )
+    assert "In [" not in text and "import " not in text
+    tips = [a.get("title") for t, a in page.attrs if t == "td" and a.get("title")]
+    assert any("trang Chỉ tiêu" in tip for tip in tips) and any(
+        tip.startswith("tính toán") for tip in tips
+    )
+
+
+def test_exports_are_byte_identical(executed):
+    _, notebooks = executed
+    nb = nbformat.read(notebooks["01858"], as_version=4)
+    first = (
+        QptdDocxExporter().from_notebook_node(nb)[0],
+        QptdHTMLExporter().from_notebook_node(nb)[0],
+    )
+    second = (
+        QptdDocxExporter().from_notebook_node(nb)[0],
+        QptdHTMLExporter().from_notebook_node(nb)[0],
+    )
+    assert first == second
+    with zipfile.ZipFile(__import__("io").BytesIO(first[0])) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2019, 1, 1, 0, 0, 0)}
+
+
+def test_commune_report_texts(executed):
+    _, notebooks = executed
+    body, _ = QptdDocxExporter().from_notebook_node(nbformat.read(notebooks["01858"], as_version=4))
+    path = executed[0] / "01858.docx"
+    path.write_bytes(body)
+    document = docx.Document(str(path))
+    head = document.tables[0]
+    assert [p.text for p in head.rows[0].cells[0].paragraphs if p.text.strip("\u200b")] == [
+        "ỦY BAN NHÂN DÂN",
+        "XÃ BẰNG THÀNH",
+    ]
+    assert head.rows[1].cells[1].text == "Bằng Thành, ngày 10 tháng 9 năm 2019"
+    assert document.paragraphs[0].text == "DỮ LIỆU MẪU — không phải số liệu thật"
+
+
+def test_award_lists_carry_no_personal_attributes(executed, cat):
+    from qptd_tools import awards
+    from qptd_tools.export.award_lists import write_lists
+    from qptd_tools.workspace import WorkspaceData
+
+    root, _ = executed
+    data = WorkspaceData(root)
+    enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
+    paths = write_lists(enriched, cat, root / "reports" / "khen-thuong", only="063")
+    assert sorted(p.name for p in paths) == [
+        "danh-sach-khen-thuong.docx",
+        "danh-sach-khen-thuong.xlsx",
+    ]
+    document = docx.Document(str(paths[0]))
+    text = _all_text(document)
+    assert "Nguyen Van  Hung" in text and "GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN CẤP HUYỆN" in text
+    sheet = openpyxl.load_workbook(paths[1]).active
+    values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    for word in ("Tày", "Dao", "Nùng", "Mông", "Kinh", "Nữ"):
+        assert word not in text.split() and word not in values
+    assert (
+        safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+        and safe_cell("@x") == "'@x"
+        and safe_cell("Xã") == "Xã"
+    )
