@@ -347,7 +347,7 @@ class UnitReport(Emitter):
         """Bảng: yearly values of the key indicators."""
         keys = [c for c in self.cat.indicators.loc[self.cat.indicators["key"], "code"]]
         series = self.ctx.series
-        rows = []
+        rows, sources = [], []
         for code in keys:
             key = (self.ctx.unit_code, code)
             if key not in series.index:
@@ -357,10 +357,22 @@ class UnitReport(Emitter):
             rows.append(
                 [name, *[vnformat.number(v, decimals, fixed=unit == "%") for v in series.loc[key]]]
             )
+            sources.append(["", *[self._year_source(code, year) for year in self.ctx.years]])
         if rows:
             frame = pd.DataFrame(rows, columns=["Chỉ tiêu", *[str(y) for y in self.ctx.years]])
             self.table("Số liệu một số chỉ tiêu chủ yếu theo năm", frame,
-                       ["left", *["right"] * len(self.ctx.years)])  # fmt: skip
+                       ["left", *["right"] * len(self.ctx.years)], sources)  # fmt: skip
+
+    def _year_source(self, code: str, year: int) -> str:
+        """Where one yearly value comes from: the unit's workbook, or how it was computed."""
+        meta = self.cat.indicators.set_index("code").loc[code]
+        if meta["kind"] == "ratio":
+            return f"tính toán: 100 × {meta['numerator']} / {meta['denominator']} năm {year}"
+        reported = self.ctx.reported
+        key = (self.ctx.unit_code, code)
+        if key in reported.index and pd.notna(reported.loc[key].get(year)):
+            return self._cell_source(code, year)
+        return f"tính toán: tổng các đơn vị cấp dưới, năm {year}"
 
     def trend_figures(self) -> None:
         """Hình: trends of a key indicator of each main outline section."""
@@ -402,12 +414,22 @@ class UnitReport(Emitter):
                 vnformat.number(v, 2 if "_TL_" in c else 0, fixed="_TL_" in c)
                 for v, c in zip(values, codes, strict=True)
             ]
-            rows.append([unit.name, *cells])
+            tip = f"tính toán từ số liệu của {unit.name} ({self._unit_file(unit.unit_code)})"
+            rows.append(([unit.name, *cells], ["", *[tip] * len(codes)]))
         if rows:
-            rows.sort(key=lambda r: vnformat.sort_key(r[0]))
-            frame = pd.DataFrame(rows, columns=["Đơn vị", *[SHORT_LABELS[c] for c in codes]])
+            rows.sort(key=lambda r: vnformat.sort_key(r[0][0]))
+            frame = pd.DataFrame(
+                [r for r, _ in rows], columns=["Đơn vị", *[SHORT_LABELS[c] for c in codes]]
+            )
             self.table("So sánh các đơn vị trực thuộc (dân số, dân quân: năm cuối kỳ; tỷ lệ, tuyên truyền: cả giai đoạn)",
-                       frame, ["left", *["right"] * len(codes)])  # fmt: skip
+                       frame, ["left", *["right"] * len(codes)], [t for _, t in rows])  # fmt: skip
+
+    def _unit_file(self, unit_code: str) -> str:
+        subs = self.ctx.sources
+        mine = subs.loc[
+            (subs["unit_code"] == unit_code) & (subs["table"] == "values"), "source_file"
+        ]
+        return f"tệp {mine.iloc[0]}" if len(mine) else "chưa có tệp"
 
     def children_figure(self) -> None:
         """Hình: the sub-units compared on one indicator."""
@@ -444,10 +466,12 @@ class UnitReport(Emitter):
                 [form.name, vnformat.number(tt), vnformat.number(cn), vnformat.number(tt + cn)]
             )
         frame = pd.DataFrame(rows, columns=["Hình thức khen thưởng", "Tập thể", "Cá nhân", "Cộng"])
+        tip = "tính toán: đếm hồ sơ trang Khen thưởng của đơn vị và các đơn vị cấp dưới"
         self.table(
             "Đề nghị và quyết định khen thưởng theo hình thức",
             frame,
             ["left", "right", "right", "right"],
+            [["", tip, tip, tip] for _ in rows],
         )
         counts = pd.DataFrame({"Tập thể": [float(r[1].replace(".", "")) for r in rows],
                                "Cá nhân": [float(r[2].replace(".", "")) for r in rows]},

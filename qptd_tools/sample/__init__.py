@@ -136,9 +136,12 @@ def build_sample(cat: Catalog, seed: int = DEFAULT_SEED) -> dict[str, Filling]:
         code, level = unit["unit_code"], unit["level"]
         rng = rng_for(seed, code, "narrative")
         parent = cat.place(unit["parent_code"]) if unit["parent_code"] else cat.review.province_name
+        agency = level in ("nganh", "donvi")
         narrative = {
             section: _sentence(
-                rng.choice(variants).format(name=cat.place(code), parent=parent, **period)
+                rng.choice(texts.get(f"{section}.agency", variants) if agency else variants).format(
+                    name=cat.place(code), parent=parent, **period
+                )
             )
             for section, variants in texts.items()
             if section in required
