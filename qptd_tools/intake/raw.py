@@ -11,22 +11,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from qptd_tools import tables
 from qptd_tools.errors import Problem
 from qptd_tools.intake import layout as L
 
 VALUE_COLUMNS = ["unit_code", "indicator", "year", "raw", "cell", "row"]
 AWARD_FIELDS = [c.field for c in L.AWARD_COLUMNS]
-CONFERENCE_FIELDS = [
-    "conference_date",
-    "report_submitted_date",
-    "chair",
-    "participants",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-]
-NARRATIVE_COLUMNS = ["unit_code", "section_id", "text", "cell", "row"]
-TABLES = ("values", "awards", "conferences", "narrative")
+CONFERENCE_FIELDS = [c for c in tables.CONFERENCES if c != "unit_code"]
+NARRATIVE_COLUMNS = [*tables.NARRATIVE, "cell", "row"]
 
 
 def empty(columns: list[str]) -> pd.DataFrame:
