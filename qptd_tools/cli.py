@@ -22,6 +22,7 @@ from qptd_tools import __version__, awards, batch, checks, indicators, schedule,
 from qptd_tools.catalog import Catalog
 from qptd_tools.config import Workspace
 from qptd_tools.errors import Problem, QptdError, StoreEmpty, UsageInvalid, fail
+from qptd_tools.fsutil import safe_cell
 from qptd_tools.intake.ingest import IngestReport, ingest
 from qptd_tools.intake.template import build_workbook, save_workbook, template_name
 from qptd_tools.sample import DEFAULT_SEED, write_sample
@@ -69,11 +70,20 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text, file=sys.stderr)
 
 
+def _safe_csv(frame: pd.DataFrame) -> str:
+    """Return CSV text in which no cell can run as a spreadsheet formula."""
+    cleaned = frame.copy()
+    for column in cleaned.columns:
+        if cleaned[column].dtype == object or pd.api.types.is_string_dtype(cleaned[column]):
+            cleaned[column] = cleaned[column].map(safe_cell)
+    return cleaned.to_csv(index=False).rstrip("\n")
+
+
 def _table(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=2)
     if fmt == "csv":
-        return frame.to_csv(index=False).rstrip("\n")
+        return _safe_csv(frame)
     return frame.to_string(index=False) if len(frame) else "(không có)"
 
 
@@ -192,7 +202,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _out(args, json.dumps(payload, ensure_ascii=False, indent=2))
         return 0
     if args.format == "csv":
-        _out(args, findings.to_csv(index=False).rstrip("\n"))
+        _out(args, _safe_csv(findings))
         return 0
     submitted = int(summary["submitted"].sum())
     _out(args, f"ĐỘ ĐẦY ĐỦ SỐ LIỆU — {submitted}/{len(summary)} đơn vị đã gửi số liệu")

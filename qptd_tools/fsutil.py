@@ -81,3 +81,13 @@ def normalize_zip(data: bytes) -> bytes:
                 body = _CORE_TIME.sub(rb"\g<1>" + FIXED_CORE_TIME + rb"\g<2>", body)
             dst.writestr(fixed, body)
     return out.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula (a leading ``'`` shows it as text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -14,7 +14,8 @@ from qptd_tools import blocks
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 CONTRACT = {
     "unit_report": {"unit_code": "'061'", "period_start": "2009", "period_end": "2019", "root": "''",
-                    "context_path": "''", "output_dir": "''"},
+                    "context_path": "''", "output_dir": "''", "document_date": "''", "doc_number": "''",
+                    "signer": "''", "format_profile": "'auto'"},
     "overview": {"parent_code": "'06'", "level": "'huyen'", "root": "''", "output_dir": "''"},
     "awards": {"unit_code": "'06'", "root": "''", "output_dir": "''"},
     "explore": {"unit_code": "'06'", "indicator": "'DQ_QUAN_SO'", "root": "''"},

@@ -19,18 +19,10 @@ from qptd_tools import awards, docmeta, vnformat
 from qptd_tools.catalog import Catalog
 from qptd_tools.export.collect import Document
 from qptd_tools.export.docx_build import build
-from qptd_tools.fsutil import atomic_write_bytes, normalize_zip
+from qptd_tools.fsutil import atomic_write_bytes, normalize_zip, safe_cell
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_COLUMNS = ["STT", "Hình thức khen thưởng", "Đối tượng", "Tên tập thể / Họ và tên",
                 "Chức vụ, đơn vị công tác", "Đơn vị đề nghị", "Tình trạng", "Số quyết định", "Ngày quyết định"]  # fmt: skip
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (a leading ``'`` is shown as text)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _records(enriched: pd.DataFrame, cat: Catalog) -> pd.DataFrame:
