@@ -104,24 +104,25 @@ def run_unit(task: Task) -> dict[str, Any]:
     """
     start = time.monotonic()
     out = Path(task.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
     final = out / f"{task.unit_code}.ipynb"
     tmp = out / f".{task.unit_code}.tmp.ipynb"
-    status, error = "ok", None
-    log = out.parent / ".logs" / f"{task.unit_code}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with _stderr_to(log):
-        status, error = _execute(task, tmp, out, start)
-    if tmp.exists():
-        os.replace(tmp, final)
-    if status == "ok" and task.formats:
-        try:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        log = out.parent / ".logs" / f"{task.unit_code}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with _stderr_to(log):
+            status, error = _execute(task, tmp, out, start)
+        if tmp.exists():
+            os.replace(tmp, final)
+        if status == "ok" and task.formats:
             export(final, out, task.formats)
-        except Exception as exc:  # an export failure fails the unit, never the batch
-            status, error = "failed", f"export: {type(exc).__name__}: {exc}"[:500]
+    except Exception as exc:  # a write or export failure fails the unit, never the batch
+        status, error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+        if tmp.exists():
+            tmp.unlink()
     outputs = sorted(
         str(p.relative_to(out.parent))
-        for p in out.rglob("*")
+        for p in (out.rglob("*") if out.is_dir() else ())
         if p.is_file() and not p.name.startswith(".")
     )
     return {

@@ -143,3 +143,15 @@ def test_dask_local_cluster(workspace, probe):
         "01861": "ok",
     }
     assert (workspace / "reports" / "01861" / "xong.txt").is_file()
+
+
+def test_a_unit_that_cannot_be_written_fails_alone(workspace, probe):
+    blocked = "01861"
+    reports = workspace / "reports"
+    reports.mkdir()
+    (reports / blocked).write_text("a file where the unit's folder should be", encoding="utf-8")
+    result = batch.Batch(WorkspaceData(workspace), [OK, blocked], workers=1, notebook=probe, progress=False,
+                         formats=()).run()  # fmt: skip
+    assert {u: e["status"] for u, e in result.entries.items()} == {OK: "ok", blocked: "failed"}
+    assert result.entries[blocked]["error"].startswith(("FileExistsError", "NotADirectoryError"))
+    assert not list(reports.glob("**/.*.tmp.ipynb"))
