@@ -69,15 +69,15 @@ def _notebooks(work: Path, _unused: Path, sample: Path, cat, repeat: int) -> dic
     t_unit = _timed(lambda: batch.run_unit(tasks["061"]), repeat)
     units = batch.select_units(cat, district="061")
 
-    def district(workers: int) -> float:
+    def district(workers: int, warm: bool = True) -> float:
         start = time.perf_counter()
         result = batch.Batch(
-            WorkspaceData(root), units, workers=workers, force=True, progress=False
+            WorkspaceData(root), units, workers=workers, force=True, progress=False, warm=warm
         ).run()
         assert not result.failed
         return time.perf_counter() - start
 
-    one, two = district(1), district(2)
+    one, two, cold = district(1), district(2), district(2, warm=False)
     return {
         "floor_papermill_pandas_matplotlib_s": round(t_floor, 2),
         "unit_report_061_s": round(t_unit, 2),
@@ -86,6 +86,7 @@ def _notebooks(work: Path, _unused: Path, sample: Path, cat, repeat: int) -> dic
         "district_061_1_worker_s": round(one, 1),
         "district_061_2_workers_s": round(two, 1),
         "district_061_speedup": round(one / two, 2),
+        "district_061_2_workers_cold_kernels_s": round(cold, 1),
     }
 
 

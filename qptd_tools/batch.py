@@ -87,6 +87,7 @@ class Task:
     timeout: float
     fingerprint: str
     formats: tuple[str, ...] = ("html", "docx")
+    engine: str = "qptd_warm"
 
 
 def _deadline_timeout(deadline: float) -> Callable[[Any], int]:
@@ -181,6 +182,8 @@ def _stderr_to(path: Path) -> Iterator[None]:
 def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str | None]:
     import papermill as pm
 
+    if task.engine == "qptd_warm":
+        import qptd_tools.warm  # noqa: F401  (registers the engine)
     try:
         pm.execute_notebook(
             task.notebook,
@@ -192,6 +195,7 @@ def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str |
             start_timeout=120,
             timeout_func=_deadline_timeout(start + task.timeout),
             cwd=str(out),
+            engine_name=task.engine,
         )
     except Exception as exc:  # the unit failed; the batch goes on
         name = type(exc).__name__
@@ -243,6 +247,9 @@ class Batch:
         Show a progress bar over units.
     formats
         Exports written beside each executed notebook (``html``, ``docx``).
+    warm
+        Run units in one warm kernel per worker (:mod:`qptd_tools.warm`); ``False`` starts a
+        fresh kernel for every unit.
     """
 
     data: WorkspaceData
@@ -254,6 +261,7 @@ class Batch:
     scheduler: str | None = None
     progress: bool = True
     formats: tuple[str, ...] = ("html", "docx")
+    warm: bool = True
 
     @property
     def reports(self) -> Path:
@@ -317,6 +325,7 @@ class Batch:
                     self.timeout,
                     digest.hexdigest(),
                     tuple(self.formats),
+                    "qptd_warm" if self.warm else "nbclient",
                 )
             )
         return tasks

@@ -384,6 +384,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         progress=not args.quiet,
         formats=_formats(args.formats),
+        warm=not args.cold,
     )
     _say(args, f"Chạy báo cáo cho {len(units)} đơn vị…")
     result = job.run()
@@ -533,6 +534,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--formats",
         default="html,docx",
         help='Tệp xuất ra: html, docx (mặc định cả hai; "" để không xuất).',
+    )
+    p.add_argument(
+        "--cold",
+        action="store_true",
+        help="Mỗi đơn vị một nhân Python mới (mặc định: dùng lại nhân đã nạp).",
     )
     formats(p)
 

@@ -1,0 +1,68 @@
+"""The warm kernel engine: units run in the same kernel, and nothing leaks between them."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill as pm
+from nbformat.v4 import new_code_cell, new_notebook
+
+import qptd_tools.warm as warm
+
+
+def _notebook(path, source):
+    params = new_code_cell('out = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[params, new_code_cell(source)])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+FIRST = """
+import os, json, matplotlib as mpl, matplotlib.pyplot as plt
+from qptd_tools.catalog import load_catalog
+leak = 1
+mpl.rcParams["lines.linewidth"] = 9
+plt.figure()
+load_catalog()
+json.dump({"pid": os.getpid()}, open(out, "w"))
+"""
+SECOND = """
+import os, json, matplotlib as mpl, matplotlib.pyplot as plt
+import qptd_tools.catalog as c
+json.dump({"pid": os.getpid(), "leak": "leak" in globals(), "linewidth": mpl.rcParams["lines.linewidth"],
+           "figures": plt.get_fignums(), "cache": c._load_cached.cache_info().currsize,
+           "warm": "qptd_tools.report" in __import__("sys").modules}, open(out, "w"))
+"""
+
+
+def test_units_share_a_kernel_and_leak_nothing(tmp_path):
+    first = _notebook(tmp_path / "a.ipynb", FIRST)
+    second = _notebook(tmp_path / "b.ipynb", SECOND)
+    try:
+        pm.execute_notebook(str(first), str(tmp_path / "a-out.ipynb"), parameters={"out": str(tmp_path / "a.json")},
+                            engine_name="qptd_warm", progress_bar=False, kernel_name="python3")  # fmt: skip
+        pm.execute_notebook(str(second), str(tmp_path / "b-out.ipynb"), parameters={"out": str(tmp_path / "b.json")},
+                            engine_name="qptd_warm", progress_bar=False, kernel_name="python3")  # fmt: skip
+    finally:
+        warm.discard("python3")
+    a = json.loads((tmp_path / "a.json").read_text())
+    b = json.loads((tmp_path / "b.json").read_text())
+    assert a["pid"] == b["pid"]  # the same warm kernel
+    assert b == {
+        "pid": a["pid"],
+        "leak": False,
+        "linewidth": 1.5,
+        "figures": [],
+        "cache": 0,
+        "warm": True,
+    }
+    assert (tmp_path / "a-out.ipynb").is_file() and (
+        tmp_path / "b-out.ipynb"
+    ).is_file()  # one notebook each
