@@ -78,6 +78,10 @@ def _notebooks(work: Path, _unused: Path, sample: Path, cat, repeat: int) -> dic
         return time.perf_counter() - start
 
     one, two, cold = district(1), district(2), district(2, warm=False)
+    start = time.perf_counter()
+    rerun = batch.Batch(WorkspaceData(root), units, workers=2, progress=False).run()
+    assert rerun.count("skipped") == len(units)
+    t_rerun = time.perf_counter() - start
     return {
         "floor_papermill_pandas_matplotlib_s": round(t_floor, 2),
         "unit_report_061_s": round(t_unit, 2),
@@ -87,6 +91,8 @@ def _notebooks(work: Path, _unused: Path, sample: Path, cat, repeat: int) -> dic
         "district_061_2_workers_s": round(two, 1),
         "district_061_speedup": round(one / two, 2),
         "district_061_2_workers_cold_kernels_s": round(cold, 1),
+        "district_061_rerun_unchanged_s": round(t_rerun, 2),
+        "district_061_rerun_speedup": round(two / t_rerun, 1),
     }
 
 
@@ -159,6 +165,19 @@ def main() -> None:
     )
     result["national"] = json.loads(national.stdout)
     result.update(notebooks)
+    result["issue_6"] = {
+        "P1 province batch vs floor batch (goal ≤ 1,25×)": "not measured yet",
+        "P2 2 workers vs 1 on --district 061 (goal ≥ 1,8×)": result["district_061_speedup"],
+        "P3 rerun unchanged vs first run, district 061 (goal ≥ 50×)": result[
+            "district_061_rerun_speedup"
+        ],
+        "P4 vs papermill + nbconvert + pandoc per unit (goal ≥ 4×)": "not measured yet (pandoc not installed)",
+        "P5 national computation s / GiB (goal ≤ 10 s, ≤ 3 GiB)": [
+            result["national"]["seconds"],
+            result["national"]["peak_memory_gib"],
+        ],
+        "ingest of the whole sample s": result["ingest_all_s"],
+    }
     result["goals"] = {
         "ingest < 15 s (#2)": t_ingest < 15,
         "sample indicators and roll-ups < 2 s (#3)": t_indicators < 2,
