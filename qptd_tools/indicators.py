@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from qptd_tools import vnformat
+
 KEY = ["unit_code", "indicator"]
 
 SUMMARY_SCHEMA = pa.DataFrameSchema(
@@ -63,12 +65,6 @@ def to_wide(values: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     wide = wide.reindex(columns=list(years))
     wide.columns = pd.Index(list(years), name="year")
     return wide.astype(float)
-
-
-def to_long(wide: pd.DataFrame) -> pd.DataFrame:
-    """Return a wide frame as long rows ``unit_code, indicator, year, value`` (NaN dropped)."""
-    long = wide.stack(future_stack=True).rename("value").reset_index()
-    return long.dropna(subset=["value"]).reset_index(drop=True)
 
 
 def rollup_tree(units: pd.DataFrame, children: Mapping[str, Sequence[str]]) -> pd.DataFrame:
@@ -443,15 +439,10 @@ def consistency_findings(comparison: pd.DataFrame, indicators: pd.DataFrame) -> 
         relation = "khác" if r.rule == "area_equal" else "nhỏ hơn"
         rows.append((
             "QPTD-C101", r.unit_code, r.indicator, int(r.year), r.reported, r.children_sum,
-            f"{names[r.indicator]} năm {int(r.year)}: đơn vị báo cáo {_n(r.reported)}, {relation} "
-            f"tổng của các đơn vị cấp dưới {_n(r.children_sum)} (chênh {_n(r.difference)}).",
+            f"{names[r.indicator]} năm {int(r.year)}: đơn vị báo cáo {vnformat.number(r.reported, 2)}, {relation} "
+            f"tổng của các đơn vị cấp dưới {vnformat.number(r.children_sum, 2)} (chênh {vnformat.number(r.difference, 2)}).",
         ))  # fmt: skip
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
-
-
-def _n(value: float) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def outlier_findings(
@@ -487,8 +478,8 @@ def outlier_findings(
         times = up[r, c] if jump_up[r, c] else 1 / up[r, c]
         rows.append((
             "QPTD-C102", unit, ind, int(year), cur[r, c], prev[r, c],
-            f"{names[ind]} năm {year} ({_n(cur[r, c])}) {word} {_n(round(times, 1))} lần so với "
-            f"năm {years[c]} ({_n(prev[r, c])}); kiểm tra lại số liệu.",
+            f"{names[ind]} năm {year} ({vnformat.number(cur[r, c], 2)}) {word} {vnformat.number(times, 1)} lần so với "
+            f"năm {years[c]} ({vnformat.number(prev[r, c], 2)}); kiểm tra lại số liệu.",
         ))  # fmt: skip
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 

@@ -65,11 +65,6 @@ def _clause(row: pd.Series, meta: pd.Series) -> str:
     return text
 
 
-def indicator_clause(row: pd.Series, meta: pd.Series, years: Sequence[int]) -> str:
-    """Return one clause for one indicator's period summary row (kept for callers)."""
-    return _clause(row, meta)
-
-
 def section_paragraph(
     summary: pd.DataFrame,
     indicators: pd.DataFrame,

@@ -319,23 +319,13 @@ class UnitReport(Emitter):
                    note="Cả giai đoạn: chỉ tiêu lũy kế là tổng các năm; chỉ tiêu thời điểm và tỷ lệ là số năm cuối kỳ.")  # fmt: skip
 
     def _sources(self, code: str, row: pd.Series) -> list[str]:
-        kind = row["kind"]
-        if kind == "ratio":
-            meta = self.cat.indicators.set_index("code").loc[code]
-            tip = f"tính toán: 100 × {meta['numerator']} / {meta['denominator']}"
-            return [tip] * 4
-        reported = self.ctx.reported
-        key = (self.ctx.unit_code, code)
-        own = reported.loc[key] if key in reported.index else None
-        out = []
-        for year in (row["first_year"], row["last_year"]):
-            if own is not None and pd.notna(year) and pd.notna(own.get(int(year))):
-                out.append(self._cell_source(code, int(year)))
-            else:
-                out.append("tính toán: tổng các đơn vị cấp dưới")
-        out.append("tính toán: " + ("tổng các năm" if kind == "flow" else "số năm cuối kỳ"))
-        out.append("tính toán: so sánh năm cuối với năm đầu")
-        return out
+        """Return the sources of a summary row: first year, last year, the two computed columns."""
+        years = [
+            self._year_source(code, int(y)) if pd.notna(y) else ""
+            for y in (row["first_year"], row["last_year"])
+        ]
+        period = "tổng các năm" if row["kind"] == "flow" else "số năm cuối kỳ"
+        return [*years, f"tính toán: {period}", "tính toán: so sánh năm cuối với năm đầu"]
 
     def _cell_source(self, code: str, year: int) -> str:
         subs = self.ctx.sources

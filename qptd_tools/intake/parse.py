@@ -13,6 +13,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from qptd_tools import vnformat
+
 _BLANKS = {"", "-", "–", "—", "x", "X", "…", "..."}
 _VN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _VN_DECIMAL = re.compile(r"^[+-]?\d+(?:,\d+)?$")
@@ -31,11 +33,6 @@ class Parsed:
 
     value: float | None
     note: str = ""
-
-
-def _vn_format(value: float) -> str:
-    text = f"{value:,.10f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def parse_number(raw: object) -> Parsed:
@@ -80,14 +77,14 @@ def parse_number(raw: object) -> Parsed:
         value = float(text.replace(",", "."))
         note = ""
         if re.match(r"^[+-]?\d{1,3},\d{3}$", text):
-            note = f"{_vn_format(value)} (dấu phẩy là dấu thập phân)"
+            note = f"{vnformat.number(value, 10)} (dấu phẩy là dấu thập phân)"
         return Parsed(value, note)
     if _EN_DECIMAL.match(text):
         value = float(text)
-        return Parsed(value, f"{_vn_format(value)} (dấu chấm đọc là dấu thập phân)")
+        return Parsed(value, f"{vnformat.number(value, 10)} (dấu chấm đọc là dấu thập phân)")
     if _EN_THOUSANDS.match(text):
         value = float(text.replace(",", ""))
-        return Parsed(value, f"{_vn_format(value)} (dấu phẩy đọc là dấu ngăn hàng nghìn)")
+        return Parsed(value, f"{vnformat.number(value, 10)} (dấu phẩy đọc là dấu ngăn hàng nghìn)")
     raise ParseFailed(text)
 
 
