@@ -1,8 +1,10 @@
-"""Measure, in one run on this machine, the toolkit against a floor measured in the same run.
+"""Measure, in one run on this machine, the toolkit against floors measured in the same run.
 
 Prints a table and writes ``benchmarks/results/latest.json``. Not part of the test suite.
 
-    python -m benchmarks [--repeat 3]
+    python -m benchmarks [--repeat 3] [--skip-batch]
+
+Issue #6's measures P1–P4 are in :mod:`benchmarks.batch`, P5 in :mod:`benchmarks.national`.
 """
 
 from __future__ import annotations
@@ -20,16 +22,14 @@ import time
 import warnings
 from pathlib import Path
 
-import nbformat
 import openpyxl
-from nbformat.v4 import new_code_cell, new_notebook
 
-from qptd_tools import batch, checks, indicators
+from benchmarks import batch as batch_measures
+from qptd_tools import checks, indicators
 from qptd_tools.catalog import load_catalog
 from qptd_tools.intake.ingest import ingest
 from qptd_tools.sample import write_sample
 from qptd_tools.store import Store
-from qptd_tools.workspace import WorkspaceData
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -43,62 +43,12 @@ def _timed(func, repeat: int) -> float:
     return statistics.median(runs)
 
 
-def _notebooks(work: Path, _unused: Path, sample: Path, cat, repeat: int) -> dict:
-    """Per-unit notebook cost against the floor, and 1 vs 2 workers on district 061."""
-    root = work / "ws"
-    shutil.copytree(work / "store", root / "data" / "processed")
-    floor_nb = work / "floor.ipynb"
-    nb = new_notebook(cells=[new_code_cell("import pandas\nimport matplotlib")])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, floor_nb)
-
-    def floor() -> None:
-        import papermill as pm
-
-        pm.execute_notebook(
-            str(floor_nb), str(work / "floor-out.ipynb"), progress_bar=False, kernel_name="python3"
-        )
-
-    data = WorkspaceData(root)
-    tasks = {t.unit_code: t for t in batch.Batch(data, ["061"], progress=False).prepare()}
-    t_floor = _timed(floor, repeat)
-    t_unit = _timed(lambda: batch.run_unit(tasks["061"]), repeat)
-    units = batch.select_units(cat, district="061")
-
-    def district(workers: int, warm: bool = True) -> float:
-        start = time.perf_counter()
-        result = batch.Batch(
-            WorkspaceData(root), units, workers=workers, force=True, progress=False, warm=warm
-        ).run()
-        assert not result.failed
-        return time.perf_counter() - start
-
-    one, two, cold = district(1), district(2), district(2, warm=False)
-    start = time.perf_counter()
-    rerun = batch.Batch(WorkspaceData(root), units, workers=2, progress=False).run()
-    assert rerun.count("skipped") == len(units)
-    t_rerun = time.perf_counter() - start
-    return {
-        "floor_papermill_pandas_matplotlib_s": round(t_floor, 2),
-        "unit_report_061_s": round(t_unit, 2),
-        "unit_vs_floor": round(t_unit / t_floor, 2),
-        "district_061_units": len(units),
-        "district_061_1_worker_s": round(one, 1),
-        "district_061_2_workers_s": round(two, 1),
-        "district_061_speedup": round(one / two, 2),
-        "district_061_2_workers_cold_kernels_s": round(cold, 1),
-        "district_061_rerun_unchanged_s": round(t_rerun, 2),
-        "district_061_rerun_speedup": round(two / t_rerun, 1),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--skip-batch", action="store_true", help="skip P1–P4 (the notebook batches, ~8 min)"
+    )
     args = parser.parse_args()
     cat = load_catalog()
     work = Path(tempfile.mkdtemp(prefix="qptd-bench-"))
@@ -140,7 +90,11 @@ def main() -> None:
             args.repeat,
         )
         t_checks = _timed(lambda: checks.run(cat, *tables.values()), args.repeat)
-        notebooks = _notebooks(work, work, sample, cat, args.repeat)
+        notebooks: dict = {}
+        if not args.skip_batch:
+            root = work / "ws"
+            shutil.copytree(work / "store", root / "data" / "processed")
+            notebooks = batch_measures.measure(root, cat, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result = {
@@ -164,31 +118,30 @@ def main() -> None:
         [sys.executable, "-m", "benchmarks.national"], capture_output=True, text=True, check=True
     )
     result["national"] = json.loads(national.stdout)
-    result.update(notebooks)
+    result["batch"] = notebooks
+    nat = result["national"]
     result["issue_6"] = {
-        "P1 province batch vs floor batch (goal ≤ 1,25×)": "not measured yet",
-        "P2 2 workers vs 1 on --district 061 (goal ≥ 1,8×)": result["district_061_speedup"],
-        "P3 rerun unchanged vs first run, district 061 (goal ≥ 50×)": result[
-            "district_061_rerun_speedup"
-        ],
-        "P4 vs papermill + nbconvert + pandoc per unit (goal ≥ 4×)": "not measured yet (pandoc not installed)",
-        "P5 national computation s / GiB (goal ≤ 10 s, ≤ 3 GiB)": [
-            result["national"]["seconds"],
-            result["national"]["peak_memory_gib"],
-        ],
-        "ingest of the whole sample s": result["ingest_all_s"],
-    }
-    result["goals"] = {
-        "ingest < 15 s (#2)": t_ingest < 15,
+        "P1 province batch / floor batch (goal ≤ 1,25×, aim 0,5×)": notebooks.get("P1_ratio"),
+        "P2 2 workers vs 1 on --district 061 (goal ≥ 1,8×)": notebooks.get("P2_speedup"),
+        "P3 first run / rerun unchanged, province (goal ≥ 50×)": notebooks.get("P3_speedup"),
+        "P4 stock route / ours per unit (goal ≥ 4×)": notebooks.get("P4_speedup", notebooks.get("P4")),
+        "P5 national computation s, GiB (goal ≤ 10 s, ≤ 3 GiB)": [nat["seconds"], nat["peak_memory_gib"]],
+        "ingest of the whole sample s (goal < 15 s)": result["ingest_all_s"],
+    }  # fmt: skip
+    result["goals_met"] = {
+        "P1": notebooks.get("P1_ratio", 99) <= 1.25,
+        "P2": notebooks.get("P2_speedup", 0) >= 1.8,
+        "P3": notebooks.get("P3_speedup", 0) >= 50,
+        "P4": notebooks.get("P4_speedup", 0) >= 4,
+        "P5": nat["seconds"] <= 10 and nat["peak_memory_gib"] <= 3,
+        "ingest": t_ingest < 15,
         "sample indicators and roll-ups < 2 s (#3)": t_indicators < 2,
-        "national ≤ 10 s (#3)": result["national"]["seconds"] <= 10,
-        "national ≤ 3 GiB (#3)": result["national"]["peak_memory_gib"] <= 3,
-        "2 workers vs 1 on --district 061 (#6: ≥ 1,8×)": result["district_061_speedup"] >= 1.8,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    width = max(map(len, result))
-    for key, value in result.items():
+    flat = {**{k: v for k, v in result.items() if k != "batch"}, **notebooks}
+    width = max(map(len, flat))
+    for key, value in flat.items():
         print(f"{key:<{width}}  {value}")
 
 

@@ -10,9 +10,11 @@ when the batch is stopped.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -88,6 +90,7 @@ class Task:
     fingerprint: str
     formats: tuple[str, ...] = ("html", "docx")
     engine: str = "qptd_warm"
+    inputs: str = ""
 
 
 def _deadline_timeout(deadline: float) -> Callable[[Any], int]:
@@ -121,6 +124,12 @@ def run_unit(task: Task) -> dict[str, Any]:
         status, error = "failed", f"{type(exc).__name__}: {exc}"[:500]
         if tmp.exists():
             tmp.unlink()
+    return _entry(task, status, error, time.monotonic() - start)
+
+
+def _entry(task: Task, status: str, error: str | None, seconds: float) -> dict[str, Any]:
+    """Return a unit's manifest entry, listing the files its folder now holds."""
+    out = Path(task.output_dir)
     outputs = sorted(
         str(p.relative_to(out.parent))
         for p in (out.rglob("*") if out.is_dir() else ())
@@ -129,12 +138,18 @@ def run_unit(task: Task) -> dict[str, Any]:
     return {
         "unit_code": task.unit_code,
         "status": status,
-        "seconds": round(time.monotonic() - start, 2),
+        "seconds": round(seconds, 2),
         "outputs": outputs,
         "error": error,
         "fingerprint": task.fingerprint,
+        "inputs": task.inputs,
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
+
+
+WORKER_LOST = (
+    "Tiến trình chạy đơn vị bị dừng đột ngột (hết bộ nhớ hoặc bị tắt); chạy lại để tiếp tục"
+)
 
 
 REPORT_NAME = "bao-cao"
@@ -286,22 +301,52 @@ class Batch:
         text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
 
-    def prepare(self) -> list[Task]:
-        """Compute every analytic once and write each selected unit's context; return the tasks."""
-        if self.data.store.current() is None:
+    def inputs_key(self) -> str:
+        """Return a digest of everything the batch's reports depend on.
+
+        The stored snapshot's files, the workspace's catalogue overrides, the toolkit's own
+        files (code, templates, bundled catalogues), the notebook, the formats and the
+        folders. Units whose last run had the same key are skipped without computing anything.
+        """
+        snapshot = self.data.store.current()
+        if snapshot is None:
             raise fail(StoreEmpty, "QPTD-E093", file=str(self.data.paths.root))
+        digest = hashlib.sha256(_toolkit_digest().encode())
+        overrides = self.data.paths.catalog_overrides
+        files = sorted(snapshot.glob("*.parquet")) + (
+            sorted(p for p in overrides.rglob("*") if p.is_file()) if overrides.is_dir() else []
+        )
+        for path in files:
+            digest.update(f"{path.name}:{sha256_file(path)};".encode())
+        notebook = self.notebook or default_notebook(self.data.paths.root)
+        digest.update(f"{notebook}:{sha256_file(notebook)};{','.join(self.formats)};".encode())
+        digest.update(f"{self.data.paths.root};{self.reports}".encode())
+        return digest.hexdigest()
+
+    def prepare(
+        self, write_contexts: bool = True, units: Iterable[str] | None = None
+    ) -> list[Task]:
+        """Compute every analytic once and write each selected unit's context; return the tasks.
+
+        With ``write_contexts=False`` the contexts are kept for :meth:`run`, which writes only
+        those of the units it runs. ``units`` limits the tasks to some of the batch's units.
+        """
+        inputs = self.inputs_key()
         notebook = self.notebook or default_notebook(self.data.paths.root)
         shared = context.compute_all(self.data)
-        self._shared = shared
+        self._contexts: dict[str, tuple[context.UnitContext, Path]] = {}
         recipe = hashlib.sha256()
         recipe.update(sha256_file(notebook).encode())
-        recipe.update(__version__.encode())
+        recipe.update(_toolkit_digest().encode())
         tasks = []
         cache = self.reports / ".contexts"
-        for unit in self.units:
+        for unit in self.units if units is None else units:
             ctx = context.unit_context(shared, unit)
             path = cache / f"{unit}.pkl"
-            context.write(ctx, path)
+            if write_contexts:
+                context.write(ctx, path)
+            else:
+                self._contexts[unit] = (ctx, path)
             parameters = {
                 "unit_code": unit,
                 "root": str(self.data.paths.root),
@@ -326,15 +371,17 @@ class Batch:
                     digest.hexdigest(),
                     tuple(self.formats),
                     "qptd_warm" if self.warm else "nbclient",
+                    inputs,
                 )
             )
         return tasks
 
-    def _unchanged(self, task: Task, previous: dict[str, Any]) -> bool:
-        entry = previous.get(task.unit_code)
+    def _unchanged(self, unit: str, previous: dict[str, Any], field: str, value: str) -> bool:
+        """Whether a unit's last run succeeded with the same ``field`` and left its outputs."""
+        entry = previous.get(unit)
         if self.force or not entry or entry.get("status") not in DONE:
             return False
-        if entry.get("fingerprint") != task.fingerprint:
+        if entry.get(field) != value:
             return False
         return all((self.reports / p).is_file() for p in entry.get("outputs", []))
 
@@ -345,21 +392,52 @@ class Batch:
             for task in tasks:
                 yield run_unit(task)
             return
+        queue = collections.deque(tasks)
+        lost: list[Task] = []
+        while queue:  # a new pool after a worker process dies
+            yield from self._pool_round(queue, lost, self.workers)
+        # the units in flight when a worker died: each again alone, so only the cause fails
+        for task in lost:
+            yield from self._pool_round(collections.deque([task]), [], 1, last_try=True)
+
+    def _pool_round(
+        self, queue: collections.deque[Task], lost: list[Task], workers: int, last_try: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Run queued tasks in one process pool, at most ``workers`` at a time.
+
+        Ends when the queue is empty or a worker process dies; the units in flight then go to
+        ``lost`` (or fail, on the ``last_try``).
+        """
         ctx = multiprocessing.get_context("spawn")
-        pool = cf.ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx)
-        futures: list[cf.Future[dict[str, Any]]] = []
+        pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=ctx)
+        inflight: dict[cf.Future[dict[str, Any]], Task] = {}
         finished = False
         try:
-            futures = [pool.submit(run_unit, t) for t in tasks]
-            for future in cf.as_completed(futures):
-                yield future.result()
+            while queue or inflight:
+                while queue and len(inflight) < workers:
+                    task = queue.popleft()
+                    inflight[pool.submit(run_unit, task)] = task
+                done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+                broken = False
+                for future in done:
+                    task = inflight.pop(future)
+                    try:
+                        yield future.result()
+                    except cf.process.BrokenProcessPool:
+                        broken = True
+                        if last_try:
+                            yield _entry(task, "failed", WORKER_LOST, 0.0)
+                        else:
+                            lost.append(task)
+                if broken:
+                    lost.extend(inflight.values())
+                    break
             finished = True
         finally:
-            if finished:
-                pool.shutdown(wait=True)
-            else:  # stopped: cancel what waits and stop the workers now
-                pool.shutdown(wait=False, cancel_futures=True)
-                for process in list(getattr(pool, "_processes", {}).values()):
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=finished, cancel_futures=True)
+            if not finished:  # stopped: stop the workers now
+                for process in processes:
                     process.terminate()
 
     def _dispatch_dask(self, tasks: list[Task]) -> Iterator[dict[str, Any]]:
@@ -387,20 +465,24 @@ class Batch:
         A KeyboardInterrupt stops the workers; the units not finished are recorded as
         ``interrupted`` and the exception propagates after the manifest is written.
         """
-        tasks = self.prepare()
         manifest = self.read_manifest()
         units = manifest.setdefault("units", {})
-        manifest["notebook"] = tasks[0].notebook if tasks else ""
+        manifest["notebook"] = str(self.notebook or default_notebook(self.data.paths.root))
+        inputs = self.inputs_key()
+        # nothing they depend on changed: skipped without computing anything
+        fresh = [u for u in self.units if self._unchanged(u, units, "inputs", inputs)]
+        rest = [u for u in self.units if u not in fresh]
+        tasks = self.prepare(write_contexts=False, units=rest) if rest else []
         todo = []
         for task in tasks:
-            if self._unchanged(task, units):
-                units[task.unit_code] = {
-                    **units[task.unit_code],
-                    "status": "skipped",
-                    "seconds": 0.0,
-                }
+            if self._unchanged(task.unit_code, units, "fingerprint", task.fingerprint):
+                fresh.append(task.unit_code)  # other units changed, not this one's data
             else:
                 todo.append(task)
+                context.write(*self._contexts[task.unit_code])
+        for code in fresh:
+            units[code] = {**units[code], "status": "skipped", "seconds": 0.0, "inputs": inputs}
+        self._contexts = {}
         self.write_manifest(manifest)
         dispatch = self._dispatch_dask if self.scheduler else self._dispatch_local
         bar = tqdm(total=len(todo), desc="Chạy báo cáo", unit="đơn vị", disable=not self.progress)
@@ -427,19 +509,34 @@ class Batch:
         return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted)
 
     def _write_index(self, entries: dict[str, dict[str, Any]]) -> None:
+        from qptd_tools import awards, schedule
         from qptd_tools.export.index import write_index
 
-        shared = self._shared
-        sample = (
-            bool(shared.tables["submissions"]["is_sample"].any())
-            if len(shared.tables["submissions"])
-            else False
+        cat, subs = self.data.catalog, self.data.submissions
+        board = schedule.board(
+            cat.units, self.data.conferences, cat.deadlines, awards.district_of(cat.units)
         )
-        write_index(self.reports, entries, shared.catalog, shared.result.board, sample)
+        sample = bool(subs["is_sample"].any()) if len(subs) else False
+        write_index(self.reports, entries, cat, board, sample)
 
     def _cleanup_temp(self) -> None:
         for leftover in self.reports.glob("*/.*.tmp.ipynb"):
             leftover.unlink(missing_ok=True)
+
+
+@functools.cache
+def _toolkit_digest() -> str:
+    """Digest of the toolkit's own files (code, templates, bundled catalogues), once per process.
+
+    A change to any of them can change a report, so it makes every unit run again.
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"{path.relative_to(package)}:".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def summary_line(result: BatchResult) -> str:

@@ -124,10 +124,9 @@ def to_text(block: Mapping[str, Any]) -> str:
 
 def bundle(block: dict[str, Any]) -> dict[str, Any]:
     """Return the MIME bundle that displays a block in a notebook."""
-    data: dict[str, Any] = {MIME: block, "text/html": to_html(block), "text/plain": to_text(block)}
-    if block["kind"] == "figure" and block.get("png_base64"):
-        data["image/png"] = block["png_base64"]
-    return data
+    # a figure's PNG is in the block and in the HTML (which every front end shows before an
+    # image/png); a third copy would only make the notebook larger and slower to save
+    return {MIME: block, "text/html": to_html(block), "text/plain": to_text(block)}
 
 
 def png_base64(data: bytes) -> str:

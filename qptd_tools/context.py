@@ -21,6 +21,9 @@ from qptd_tools.catalog import Catalog
 from qptd_tools.fsutil import atomic_write_bytes
 from qptd_tools.workspace import WorkspaceData
 
+# award columns about a person that never leave the store (Decree 13/2023/NĐ-CP)
+PERSONAL = ["gender", "ethnicity"]
+
 
 @dataclass
 class AllContext:
@@ -149,7 +152,9 @@ def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
         findings=_rows(res.findings, {unit_code} | set(children["unit_code"])).reset_index(
             drop=True
         ),
-        awards=_rows(all_.awards, below).reset_index(drop=True),
+        # no individual's gender or ethnicity in a context file (Decree 13/2023/NĐ-CP): the
+        # report counts records; shares are computed from the store by the awards view
+        awards=_rows(all_.awards, below).drop(columns=PERSONAL).reset_index(drop=True),
         money=_rows(all_.money, below).reset_index(drop=True),
         board=_rows(res.board, {unit_code} | set(children["unit_code"])).reset_index(drop=True),
         conference=conf_row.iloc[0].to_dict() if len(conf_row) else {},
@@ -161,7 +166,9 @@ def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
 
 def write(context: UnitContext, path: Path) -> None:
     """Write a unit's context for its notebook (atomically)."""
-    atomic_write_bytes(path, pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL))
+    # a cache, rebuilt by every batch: atomic, but not flushed to disk
+    data = pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL)
+    atomic_write_bytes(path, data, durable=False)
 
 
 def read(path: Path) -> UnitContext:

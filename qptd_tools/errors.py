@@ -244,6 +244,10 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Tệp đã được nạp trước đó, nội dung không đổi; bỏ qua.",
         "Không cần làm gì.",
     ),
+    "QPTD-W109": (
+        "Ngày “{value}” viết chưa rõ; đã đọc là {detail}.",
+        "Kiểm tra lại; viết ngày theo kiểu ngày/tháng/năm, năm đủ 4 chữ số (ví dụ 30/8/2019).",
+    ),
 }
 
 

@@ -24,10 +24,12 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
-    A reader sees either the old file or the new one, never a partial file.
+    A reader sees either the old file or the new one, never a partial file. ``durable``
+    also flushes the file to disk before the rename (``False`` for caches that are rebuilt
+    when lost).
 
     Raises
     ------
@@ -44,7 +46,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp_name = tmp.name
             tmp.write(data)
             tmp.flush()
-            os.fsync(tmp.fileno())
+            if durable:
+                os.fsync(tmp.fileno())
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
     except OSError as exc:

@@ -295,8 +295,13 @@ class UnitReport(Emitter):
         )
         self.table("Nguồn số liệu", frame, ["left", "center", "sha", "center"], role="sources")
 
+    @functools.cached_property
+    def _meta(self) -> dict[str, dict[str, Any]]:
+        """The indicator catalogue as ``{code: row}`` (looked up once per cell otherwise)."""
+        return dict(self.cat.indicators.set_index("code").to_dict("index"))
+
     def _label(self, code: str) -> tuple[str, str]:
-        meta = self.cat.indicators.set_index("code").loc[code]
+        meta = self._meta[code]
         return str(meta["name"]), str(meta["unit"])
 
     def summary_table(self) -> None:
@@ -327,11 +332,23 @@ class UnitReport(Emitter):
         period = "tổng các năm" if row["kind"] == "flow" else "số năm cuối kỳ"
         return [*years, f"tính toán: {period}", "tính toán: so sánh năm cuối với năm đầu"]
 
-    def _cell_source(self, code: str, year: int) -> str:
+    @functools.cached_property
+    def _values_file(self) -> str:
         subs = self.ctx.sources
         mine = subs.loc[(subs["unit_code"] == self.ctx.unit_code) & (subs["table"] == "values")]
-        file = mine["source_file"].iloc[0] if len(mine) else "?"
-        return f"{file}, trang Chỉ tiêu, {code} năm {year}"
+        return str(mine["source_file"].iloc[0]) if len(mine) else "?"
+
+    @functools.cached_property
+    def _reported_years(self) -> dict[str, set[int]]:
+        """``{indicator: years the unit itself reported}``."""
+        reported = self.ctx.reported
+        if self.ctx.unit_code not in reported.index.get_level_values(0):
+            return {}
+        present = reported.xs(self.ctx.unit_code, level=0).notna()
+        return {str(code): {int(y) for y in row.index[row.to_numpy()]} for code, row in present.iterrows()}  # fmt: skip
+
+    def _cell_source(self, code: str, year: int) -> str:
+        return f"{self._values_file}, trang Chỉ tiêu, {code} năm {year}"
 
     def series_table(self) -> None:
         """Bảng: yearly values of the key indicators."""
@@ -355,12 +372,10 @@ class UnitReport(Emitter):
 
     def _year_source(self, code: str, year: int) -> str:
         """Where one yearly value comes from: the unit's workbook, or how it was computed."""
-        meta = self.cat.indicators.set_index("code").loc[code]
+        meta = self._meta[code]
         if meta["kind"] == "ratio":
             return f"tính toán: 100 × {meta['numerator']} / {meta['denominator']} năm {year}"
-        reported = self.ctx.reported
-        key = (self.ctx.unit_code, code)
-        if key in reported.index and pd.notna(reported.loc[key].get(year)):
+        if year in self._reported_years.get(code, ()):
             return self._cell_source(code, year)
         return f"tính toán: tổng các đơn vị cấp dưới, năm {year}"
 

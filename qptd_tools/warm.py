@@ -1,22 +1,34 @@
 """A papermill engine that keeps one warm kernel per worker process (``qptd_warm``).
 
 Starting a kernel and importing the toolkit costs more than a unit's report. This engine
-starts the kernel once, imports the toolkit in it, runs each unit's notebook in it (every
-unit still gets its own executed notebook), then resets it: the user namespace, matplotlib's
-settings and figures, and the toolkit's caches. A unit that fails or times out takes the
-kernel with it; the next unit starts a fresh one.
+starts the kernel once, imports the toolkit in it, and keeps one connected client to it.
+Each unit's notebook runs in that kernel (every unit still gets its own executed notebook),
+in papermill's working directory, and the kernel is reset after it: the user namespace,
+matplotlib's settings and figures, and the toolkit's caches. A unit that fails or times out
+takes the kernel with it; the next unit starts a fresh one.
+
+Keeping the client connected matters: a new client waits for the kernel to answer and then
+drains its output channel for 0,2 s (``wait_for_ready``), twice per unit if the reset used
+its own client.
 """
 
 from __future__ import annotations
 
 import atexit
+import os
+from dataclasses import dataclass
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
 
 WARMUP = "import qptd_tools.report, qptd_tools.views, qptd_tools.explore  # noqa\n"
+CHDIR = "__import__('os').chdir({path!r})"
 RESET = """\
 get_ipython().run_line_magic("reset", "-f")
 import matplotlib as _m, matplotlib.pyplot as _p, gc as _g
@@ -26,39 +38,60 @@ _c._load_cached.cache_clear(); _d._frames.cache_clear()
 del _m, _p, _c, _d; _g.collect(); del _g
 """
 
-# nbclient drives the kernel with asyncio: it must get an asynchronous manager (a blocking
-# one freezes its event loop on the first timeout).
-_KERNELS: dict[str, AsyncKernelManager] = {}
+
+@dataclass
+class Warm:
+    """A running kernel and the client connected to it."""
+
+    km: AsyncKernelManager
+    kc: AsyncKernelClient
 
 
-def _run(km: AsyncKernelManager, code: str, timeout: float = 60) -> None:
-    client = km.blocking_client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=timeout)
-        reply = client.execute_interactive(code, timeout=timeout, output_hook=lambda _msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"warm kernel: {reply['content'].get('ename')}")
-    finally:
-        client.stop_channels()
+# nbclient drives the kernel with asyncio: it must get an asynchronous manager and client (a
+# blocking one freezes its event loop on the first timeout).
+_KERNELS: dict[str, Warm] = {}
 
 
-def kernel(kernel_name: str, start_timeout: float = 60) -> AsyncKernelManager:
+async def _execute(kc: AsyncKernelClient, code: str, timeout: float) -> None:
+    reply = await kc.execute_interactive(code, timeout=timeout, output_hook=lambda _msg: None)
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"warm kernel: {reply['content'].get('ename')}")
+
+
+def _run(warm: Warm, code: str, timeout: float = 60) -> None:
+    run_sync(_execute)(warm.kc, code, timeout)
+
+
+async def _start(kernel_name: str, start_timeout: float) -> Warm:
+    km = AsyncKernelManager(kernel_name=kernel_name)
+    await km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=start_timeout)
+    kc.allow_stdin = False
+    warm = Warm(km, kc)
+    await _execute(kc, WARMUP, start_timeout)
+    return warm
+
+
+def kernel(kernel_name: str, start_timeout: float = 60) -> Warm:
     """Return this process's warm kernel for ``kernel_name``, starting it when needed."""
-    km = _KERNELS.get(kernel_name)
-    if km is None or not run_sync(km.is_alive)():
-        km = AsyncKernelManager(kernel_name=kernel_name)
-        run_sync(km.start_kernel)()
-        _run(km, WARMUP, start_timeout)
-        _KERNELS[kernel_name] = km
-    return km
+    warm = _KERNELS.get(kernel_name)
+    if warm is None or not run_sync(warm.km.is_alive)():
+        discard(kernel_name)
+        warm = run_sync(_start)(kernel_name, start_timeout)
+        _KERNELS[kernel_name] = warm
+    return warm
 
 
 def discard(kernel_name: str) -> None:
     """Shut down and forget the warm kernel (after a failure, a timeout or at exit)."""
-    km = _KERNELS.pop(kernel_name, None)
-    if km is not None and km.has_kernel:
-        run_sync(km.shutdown_kernel)(now=True)
+    warm = _KERNELS.pop(kernel_name, None)
+    if warm is None:
+        return
+    warm.kc.stop_channels()
+    if warm.km.has_kernel:
+        run_sync(warm.km.shutdown_kernel)(now=True)
 
 
 class WarmEngine(NBClientEngine):
@@ -67,14 +100,31 @@ class WarmEngine(NBClientEngine):
     @classmethod
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
         """Execute one notebook in the warm kernel; reset it after, or drop it on failure."""
-        km = kernel(kernel_name, kwargs.get("start_timeout", 60))
+        start_timeout = kwargs.get("start_timeout", 60)
+        warm = kernel(kernel_name, start_timeout)
+        # the arguments papermill's own nbclient engine passes on
+        timeout = kwargs.get("execution_timeout") or kwargs.get("timeout")
+        drop = ["input_path", "timeout", "startup_timeout", "start_timeout", "execution_timeout"]
+        client = PapermillNotebookClient(
+            nb_man,
+            km=warm.km,
+            **merge_kwargs(
+                remove_args(drop, **kwargs),
+                timeout=timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+            ),
+        )
+        client.kc = warm.kc  # connected and ready: nbclient starts no client of its own
         try:
-            result = super().execute_managed_notebook(nb_man, kernel_name, km=km, **kwargs)
+            _run(warm, CHDIR.format(path=os.getcwd()))  # papermill's ``cwd`` for this unit
+            result = client.execute()
         except BaseException:
             discard(kernel_name)
             raise
         try:
-            _run(km, RESET)
+            _run(warm, RESET)
         except Exception:
             discard(kernel_name)
         return result

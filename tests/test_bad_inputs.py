@@ -149,6 +149,36 @@ def _many_rows(tmp_path, cat, monkeypatch):
     return mutate(good(tmp_path, cat), setter(L.SHEET_AWARDS, "C150", "Nguyễn Văn A"))
 
 
+def _million_rows(tmp_path, cat):
+    """A real workbook whose award sheet has 1.048.576 rows (Excel's maximum), ~7 MB zipped."""
+    path = good(tmp_path, cat)
+    with zipfile.ZipFile(path) as zf:
+        part = next(p for p, name in guard._sheet_names(zf).items() if name == A)
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    head, _, tail = parts[part].decode("utf-8").partition("<sheetData>")
+    tail = tail.partition("</sheetData>")[2]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in parts.items():
+            if name != part:
+                zf.writestr(name, data)
+        with zf.open(part, "w", force_zip64=True) as out:
+            out.write(f"{head}<sheetData>".encode())
+            for start in range(1, 1_048_577, 4096):
+                out.write("".join(
+                    f'<row r="{r}"><c r="A{r}" t="n"><v>{r * 7919 % 1_000_003}</v></c></row>'
+                    for r in range(start, min(start + 4096, 1_048_577))
+                ).encode())  # fmt: skip
+            out.write(f"</sheetData>{tail}".encode())
+    return path
+
+
+def _empty_workbook(tmp_path, cat):
+    path = tmp_path / "in" / f"{COMMUNE}.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    openpyxl.Workbook().save(path)
+    return path
+
+
 def _oversized(tmp_path, cat, monkeypatch):
     monkeypatch.setattr("qptd_tools.intake.guard.LIMITS", Limits(workbook_bytes=1000))
     return good(tmp_path, cat)
@@ -176,6 +206,12 @@ CASES = {
     "empty file": (case_bytes("a.xlsx", b""), "QPTD-E009", {}),
     "missing sheet": (_missing_sheet, "QPTD-E010", {"sheet": A}),
     "sheet with too many rows": (_many_rows, "QPTD-E011", {"sheet": A}),
+    "sheet with a million rows": (_million_rows, "QPTD-E011", {"sheet": A}),
+    "empty workbook (no sheets of the template)": (
+        _empty_workbook,
+        "QPTD-E010",
+        {"sheet": L.SHEET_INFO},
+    ),
     "renamed indicator header": (
         case_set(V, "B4", "Chỉ tiêu"),
         "QPTD-E012",

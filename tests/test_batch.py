@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from qptd_tools import batch
 from qptd_tools.errors import UsageInvalid
+from qptd_tools.store import Store
 from qptd_tools.workspace import WorkspaceData
 
 OK, BAD, SLOW, KILL = "01849", "01852", "01855", "01858"
+KILL_WORKER, OTHERS = "01861", ["01864", "01867", "01870"]
 
 
 @pytest.fixture
@@ -27,6 +30,7 @@ def probe(tmp_path):
         f"if unit_code == '{BAD}':\n    raise ValueError('dữ liệu của đơn vị làm sổ tay lỗi')\n"
         f"if unit_code == '{SLOW}':\n    time.sleep(120)\n"
         f"if unit_code == '{KILL}':\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"if unit_code == '{KILL_WORKER}':\n    os.kill(os.getppid(), signal.SIGKILL)\n"
         "Path(output_dir, 'xong.txt').write_text(ctx.unit['name'], encoding='utf-8')"
     )
     nb = new_notebook(cells=[params, body])
@@ -85,6 +89,20 @@ def test_failures_are_isolated_and_the_manifest_is_true(workspace, probe):
     )
 
 
+def test_a_dead_worker_process_fails_only_its_unit(workspace, probe):
+    """The worker process itself is killed (as the out-of-memory killer would): the pool is
+    replaced, the units that were in flight run again alone, only the cause fails."""
+    units = [OK, KILL_WORKER, *OTHERS]
+    result = batch.Batch(WorkspaceData(workspace), units, workers=2, notebook=probe,
+                         progress=False, formats=()).run()  # fmt: skip
+    status = {u: e["status"] for u, e in result.entries.items()}
+    assert status == {**{u: "ok" for u in units}, KILL_WORKER: "failed"}
+    assert result.entries[KILL_WORKER]["error"] == batch.WORKER_LOST
+    manifest = json.loads((workspace / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    assert {u: e["status"] for u, e in manifest["units"].items()} == status
+    assert not list((workspace / "reports").glob("*/.*.tmp.ipynb"))
+
+
 def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
     data = WorkspaceData(workspace)
     units = ["060", "01858", "01861"]
@@ -121,8 +139,25 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
     assert "01858/bao-cao.html" in (workspace / "reports" / "index.html").read_text(
         encoding="utf-8"
     )
-    again = batch.Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
+    # nothing changed: every unit is skipped without computing any analytic
+    with monkeypatch.context() as m:
+        m.setattr(batch.context, "compute_all", lambda *a, **k: pytest.fail("recomputed"))
+        again = batch.Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
     assert again.count("skipped") == 3
+    # one commune's own text changes: only its report runs again (the district's report and
+    # the other commune's do not show it; a change of figures would, through sums and ranks)
+    store = Store(workspace / "data" / "processed")
+    narrative = store.read("narrative")
+    mine = narrative["unit_code"] == "01861"
+    narrative.loc[mine, "text"] = narrative.loc[mine, "text"] + " Bổ sung."
+    with store.locked():
+        store.commit({"narrative": ({"01861"}, narrative.loc[mine])}, pd.DataFrame())
+    changed = batch.Batch(WorkspaceData(workspace), units, workers=1, progress=False).run()
+    assert {u: e["status"] for u, e in changed.entries.items()} == {
+        "060": "skipped",
+        "01858": "skipped",
+        "01861": "ok",
+    }
     forced = batch.Batch(
         WorkspaceData(workspace), ["01861"], workers=1, force=True, progress=False
     ).run()

@@ -38,7 +38,8 @@ import os, json, matplotlib as mpl, matplotlib.pyplot as plt
 import qptd_tools.catalog as c
 json.dump({"pid": os.getpid(), "leak": "leak" in globals(), "linewidth": mpl.rcParams["lines.linewidth"],
            "figures": plt.get_fignums(), "cache": c._load_cached.cache_info().currsize,
-           "warm": "qptd_tools.report" in __import__("sys").modules}, open(out, "w"))
+           "warm": "qptd_tools.report" in __import__("sys").modules, "cwd": os.getcwd()},
+          open(out, "w"))
 """
 
 
@@ -48,8 +49,10 @@ def test_units_share_a_kernel_and_leak_nothing(tmp_path):
     try:
         pm.execute_notebook(str(first), str(tmp_path / "a-out.ipynb"), parameters={"out": str(tmp_path / "a.json")},
                             engine_name="qptd_warm", progress_bar=False, kernel_name="python3")  # fmt: skip
+        (tmp_path / "b-dir").mkdir()
         pm.execute_notebook(str(second), str(tmp_path / "b-out.ipynb"), parameters={"out": str(tmp_path / "b.json")},
-                            engine_name="qptd_warm", progress_bar=False, kernel_name="python3")  # fmt: skip
+                            engine_name="qptd_warm", progress_bar=False, kernel_name="python3",
+                            cwd=str(tmp_path / "b-dir"))  # fmt: skip
     finally:
         warm.discard("python3")
     a = json.loads((tmp_path / "a.json").read_text())
@@ -62,6 +65,7 @@ def test_units_share_a_kernel_and_leak_nothing(tmp_path):
         "figures": [],
         "cache": 0,
         "warm": True,
+        "cwd": str(tmp_path / "b-dir"),  # papermill's cwd of this unit, not the first one's
     }
     assert (tmp_path / "a-out.ipynb").is_file() and (
         tmp_path / "b-out.ipynb"

@@ -17,6 +17,7 @@ from typing import Any
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
@@ -208,6 +209,28 @@ def _cell_para(cell: _Cell, text: str, *, new: bool = False, size: float = 13, b
     return paragraph
 
 
+def _cell_style(document: Any, size: float, bold: bool = False) -> Any:
+    """Return the paragraph style of table cells of one size (created once per document).
+
+    A data table has hundreds of cells; formatting each run directly costs more than the rest
+    of the document, so the font, size and spacing live in a style and a cell only gets its text
+    and alignment.
+    """
+    style_id = f"QptdCell{size:g}{'b' if bold else ''}"
+    styles = document.styles
+    found = styles.element.get_by_id(style_id)
+    if found is not None:
+        return styles[found.name_val]
+    style = styles.add_style(f"Ô bảng {size:g}{' đậm' if bold else ''}", WD_STYLE_TYPE.PARAGRAPH)
+    style.element.styleId = style_id
+    style.base_style = styles["Normal"]
+    _fonts(style, size, bold, False)
+    fmt = style.paragraph_format
+    fmt.space_after = fmt.space_before = Pt(0)
+    fmt.first_line_indent = Cm(0)
+    return style
+
+
 def _letterhead(document: Any, meta: dict[str, Any]) -> None:
     table = document.add_table(rows=2, cols=2)
     _borderless(table)
@@ -295,20 +318,26 @@ def _table(document: Any, block: dict[str, Any]) -> None:
     align = block.get("align") or ["left"] * len(columns)
     small = 9 if len(columns) > 7 else 12
     _widths(table, _column_widths(columns, rows, align, small))
-    for c, name in enumerate(columns):
-        _cell_para(table.rows[0].cells[c], name, size=small, bold=True)
-    _repeat_header(table.rows[0])
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row):
-            size = 9 if align[c] == "sha" else small
-            _cell_para(
-                table.rows[r].cells[c],
-                str(value),
-                size=size,
-                align=ALIGN.get(align[c], WD_ALIGN_PARAGRAPH.LEFT),
-            )
+    table_rows = list(table.rows)  # python-docx rebuilds a row's cells on every access
+    head = _cell_style(document, small, bold=True)
+    for cell, name in zip(table_rows[0].cells, columns, strict=True):
+        _styled(cell, name, head, WD_ALIGN_PARAGRAPH.CENTER)
+    _repeat_header(table_rows[0])
+    styles = [_cell_style(document, 9 if a == "sha" else small) for a in align]
+    aligns = [ALIGN.get(a, WD_ALIGN_PARAGRAPH.LEFT) for a in align]
+    for table_row, row in zip(table_rows[1:], rows, strict=True):
+        for cell, value, style, where in zip(table_row.cells, row, styles, aligns, strict=True):
+            _styled(cell, str(value), style, where)
     if block.get("note"):
         _para(document, block["note"], size=11, italic=True, after=6)
+
+
+def _styled(cell: _Cell, text: str, style: Any, align: Any) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph._p.get_or_add_pPr().style = style.style_id  # the setter searches every style
+    paragraph.alignment = align
+    if text:
+        paragraph.add_run(text)
 
 
 def _figure(document: Any, block: dict[str, Any]) -> None:

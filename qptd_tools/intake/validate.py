@@ -7,6 +7,7 @@ whole, that only matters for listing further problems.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -65,6 +66,14 @@ class _Validator:
         if encoding:
             self.problem("QPTD-W101", table, row, column, value=text[:80], detail=encoding)
         return text
+
+    def date(self, value: Any, table: str, row: Any, column: str) -> dt.date | None:
+        """Return a date; an ambiguous writing is listed (QPTD-W109). Raises ParseFailed."""
+        parsed = parse_date(value)
+        if parsed.note and parsed.value is not None:
+            detail = f"{parsed.value:%d/%m/%Y} ({parsed.note})"
+            self.problem("QPTD-W109", table, row, column, value=_plain(value), detail=detail)
+        return parsed.value
 
     # --- units ---------------------------------------------------------------------------
     def check_units(self) -> None:
@@ -266,7 +275,7 @@ class _Validator:
                     )
                     ok = False
             try:
-                decided = parse_date(rec.get("decision_date")).value
+                decided = self.date(rec.get("decision_date"), "awards", row, "decision_date")
             except ParseFailed:
                 self.problem(
                     "QPTD-E047",
@@ -320,7 +329,7 @@ class _Validator:
             ok = True
             for name in ("conference_date", "report_submitted_date"):
                 try:
-                    parsed = parse_date(rec.get(name))
+                    day = self.date(rec.get(name), "conferences", row, name)
                 except ParseFailed:
                     label = dict(L.INFO_FIELDS).get(name, name)
                     self.problem(
@@ -333,11 +342,11 @@ class _Validator:
                     )
                     ok = False
                     continue
-                if parsed.value and not low <= parsed.value <= high:
-                    shown = parsed.value.strftime("%d/%m/%Y")
+                if day and not low <= day <= high:
+                    shown = day.strftime("%d/%m/%Y")
                     window = f"{low:%d/%m/%Y}–{high:%d/%m/%Y}"
                     self.problem("QPTD-W104", "conferences", row, name, value=shown, detail=window)
-                record[name] = parsed.value
+                record[name] = day
             people = rec.get("participants")
             try:
                 count = parse_number(people).value
