@@ -4,9 +4,13 @@ The public API for notebooks: :func:`open_workspace` gives a workspace's catalog
 stored tables as DataFrames.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from qptd_tools.workspace import WorkspaceData, open_workspace
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qptd_tools.workspace import WorkspaceData, open_workspace
 
 try:
     __version__ = version("qptd-toolkit")
@@ -14,3 +18,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = ["WorkspaceData", "__version__", "open_workspace"]
+
+
+def __getattr__(name: str) -> Any:
+    # imported on first use: a batch worker that only runs notebooks and exports them never
+    # loads pandas and the schemas
+    if name in ("WorkspaceData", "open_workspace"):
+        from qptd_tools import workspace
+
+        return getattr(workspace, name)
+    raise AttributeError(f"module 'qptd_tools' has no attribute {name!r}")

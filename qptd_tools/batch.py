@@ -24,15 +24,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
-from qptd_tools import __version__, context
-from qptd_tools.catalog import Catalog
+from qptd_tools import __version__
 from qptd_tools.errors import StoreEmpty, UsageInvalid, fail
 from qptd_tools.fsutil import atomic_write_bytes, sha256_file
-from qptd_tools.workspace import WorkspaceData
+
+if TYPE_CHECKING:  # the analytics are loaded by the batch, not by its workers
+    from qptd_tools import context
+    from qptd_tools.catalog import Catalog
+    from qptd_tools.workspace import WorkspaceData
 
 NOTEBOOK = "unit_report.ipynb"
 MANIFEST = "manifest.json"
@@ -333,6 +336,8 @@ class Batch:
         """
         inputs = self.inputs_key()
         notebook = self.notebook or default_notebook(self.data.paths.root)
+        from qptd_tools import context
+
         shared = context.compute_all(self.data)
         self._contexts: dict[str, tuple[context.UnitContext, Path]] = {}
         recipe = hashlib.sha256()
@@ -385,31 +390,46 @@ class Batch:
             return False
         return all((self.reports / p).is_file() for p in entry.get("outputs", []))
 
-    def _dispatch_local(self, tasks: list[Task]) -> Iterator[dict[str, Any]]:
+    def _new_pool(self, workers: int) -> cf.ProcessPoolExecutor:
+        """Start ``workers`` worker processes now; each starts its kernel and exporters."""
+        pool = cf.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=("qptd_warm" if self.warm else "nbclient", tuple(self.formats),
+                      str(self.reports / ".logs")),
+        )  # fmt: skip
+        for _ in range(workers):  # a process is spawned per task submitted while none is idle
+            pool.submit(_ready)
+        return pool
+
+    def _dispatch_local(
+        self, tasks: list[Task], pool: cf.ProcessPoolExecutor | None = None
+    ) -> Iterator[dict[str, Any]]:
         if not tasks:
             return
-        if self.workers <= 1 or len(tasks) == 1:
+        if pool is None and (self.workers <= 1 or len(tasks) == 1):
             for task in tasks:
                 yield run_unit(task)
             return
         queue = collections.deque(tasks)
         lost: list[Task] = []
         while queue:  # a new pool after a worker process dies
-            yield from self._pool_round(queue, lost, self.workers)
+            yield from self._pool_round(queue, lost, self.workers, pool=pool)
+            pool = None
         # the units in flight when a worker died: each again alone, so only the cause fails
         for task in lost:
             yield from self._pool_round(collections.deque([task]), [], 1, last_try=True)
 
-    def _pool_round(
-        self, queue: collections.deque[Task], lost: list[Task], workers: int, last_try: bool = False
-    ) -> Iterator[dict[str, Any]]:
+    def _pool_round(self, queue: collections.deque[Task], lost: list[Task], workers: int,
+                    last_try: bool = False, pool: cf.ProcessPoolExecutor | None = None,
+                    ) -> Iterator[dict[str, Any]]:  # fmt: skip
         """Run queued tasks in one process pool, at most ``workers`` at a time.
 
         Ends when the queue is empty or a worker process dies; the units in flight then go to
         ``lost`` (or fail, on the ``last_try``).
         """
-        ctx = multiprocessing.get_context("spawn")
-        pool = cf.ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=ctx)
+        pool = pool or self._new_pool(min(workers, len(queue)))
         inflight: dict[cf.Future[dict[str, Any]], Task] = {}
         finished = False
         try:
@@ -434,11 +454,7 @@ class Batch:
                     break
             finished = True
         finally:
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            pool.shutdown(wait=finished, cancel_futures=True)
-            if not finished:  # stopped: stop the workers now
-                for process in processes:
-                    process.terminate()
+            _stop_pool(pool, finished)
 
     def _dispatch_dask(self, tasks: list[Task]) -> Iterator[dict[str, Any]]:
         try:
@@ -472,24 +488,35 @@ class Batch:
         # nothing they depend on changed: skipped without computing anything
         fresh = [u for u in self.units if self._unchanged(u, units, "inputs", inputs)]
         rest = [u for u in self.units if u not in fresh]
-        tasks = self.prepare(write_contexts=False, units=rest) if rest else []
+        pool = None
+        if rest and not self.scheduler and self.workers > 1 and len(rest) > 1:
+            # the workers start their kernels while the analytics are computed here
+            pool = self._new_pool(min(self.workers, len(rest)))
+        try:
+            tasks = self.prepare(write_contexts=False, units=rest) if rest else []
+        except BaseException:
+            if pool is not None:
+                _stop_pool(pool, finished=False)
+            raise
         todo = []
         for task in tasks:
             if self._unchanged(task.unit_code, units, "fingerprint", task.fingerprint):
                 fresh.append(task.unit_code)  # other units changed, not this one's data
             else:
                 todo.append(task)
-                context.write(*self._contexts[task.unit_code])
+                _write_context(*self._contexts[task.unit_code])
         for code in fresh:
             units[code] = {**units[code], "status": "skipped", "seconds": 0.0, "inputs": inputs}
         self._contexts = {}
         self.write_manifest(manifest)
-        dispatch = self._dispatch_dask if self.scheduler else self._dispatch_local
         bar = tqdm(total=len(todo), desc="Chạy báo cáo", unit="đơn vị", disable=not self.progress)
         pending = {t.unit_code for t in todo}
         interrupted = False
         try:
-            for entry in dispatch(todo):
+            dispatch = (
+                self._dispatch_dask(todo) if self.scheduler else self._dispatch_local(todo, pool)
+            )
+            for entry in dispatch:
                 units[entry["unit_code"]] = entry
                 pending.discard(entry["unit_code"])
                 self.write_manifest(manifest)
@@ -500,6 +527,8 @@ class Batch:
             raise
         finally:
             bar.close()
+            if pool is not None:
+                _stop_pool(pool, finished=not pending)
             for code in pending:
                 units[code] = {**units.get(code, {}), "unit_code": code, "status": "interrupted",
                                "error": "Đã dừng trước khi chạy xong"}  # fmt: skip
@@ -522,6 +551,45 @@ class Batch:
     def _cleanup_temp(self) -> None:
         for leftover in self.reports.glob("*/.*.tmp.ipynb"):
             leftover.unlink(missing_ok=True)
+
+
+def _write_context(ctx: context.UnitContext, path: Path) -> None:
+    from qptd_tools import context
+
+    context.write(ctx, path)
+
+
+def _stop_pool(pool: cf.ProcessPoolExecutor, finished: bool) -> None:
+    """Shut a pool down: wait for it when its work is done, else stop its workers now."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=finished, cancel_futures=True)
+    if not finished:
+        for process in processes:
+            process.terminate()
+
+
+def _ready() -> None:
+    """Do nothing: submitting it makes the pool spawn a worker."""
+
+
+def _start_worker(engine: str, formats: tuple[str, ...], logs: str) -> None:
+    """Worker start-up: the warm kernel (its output to a worker log) and the exporters.
+
+    Never raises: a unit that needs what failed here reports the failure itself.
+    """
+    try:
+        Path(logs).mkdir(parents=True, exist_ok=True)
+        import papermill  # noqa: F401  (first: importing it loads qptd_tools.warm's engine)
+
+        if engine == "qptd_warm":
+            from qptd_tools import warm
+
+            with _stderr_to(Path(logs) / f"worker-{os.getpid()}.log"):
+                warm.kernel("python3", start_timeout=120)
+        for fmt in formats:
+            _exporter(fmt)
+    except Exception:  # the unit reports it
+        pass
 
 
 @functools.cache

@@ -16,7 +16,7 @@ from qptd_tools.store import Store
 from qptd_tools.workspace import WorkspaceData
 
 OK, BAD, SLOW, KILL = "01849", "01852", "01855", "01858"
-KILL_WORKER, OTHERS = "01861", ["01864", "01867", "01870"]
+KILL_WORKER, OTHERS = "01873", ["01864", "01867", "01870"]
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
     )
     # nothing changed: every unit is skipped without computing any analytic
     with monkeypatch.context() as m:
-        m.setattr(batch.context, "compute_all", lambda *a, **k: pytest.fail("recomputed"))
+        m.setattr("qptd_tools.context.compute_all", lambda *a, **k: pytest.fail("recomputed"))
         again = batch.Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
     assert again.count("skipped") == 3
     # one commune's own text changes: only its report runs again (the district's report and
