@@ -2,7 +2,8 @@
 
 - P1: the whole province (every unit, HTML + DOCX) against a floor batch: as many papermill
   runs of a notebook that only imports pandas and matplotlib, with as many workers;
-- P2: ``--district 061`` with 2 workers against 1;
+- P2: ``--district 061`` with 2 workers against 1 (and, for scale, the floor's own speed-up:
+  as many floor runs with 2 workers against 1);
 - P3: a rerun with nothing changed against the first run of the whole province;
 - P4: our cost per unit against the stock route, one command per step per unit:
   ``papermill``, ``jupyter nbconvert --to html --no-input``,
@@ -107,6 +108,10 @@ def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
     t_province = our_batch(root, province, workers)
     t_rerun = our_batch(root, province, workers, force=False)
     one, two = our_batch(root, district, 1), our_batch(root, district, 2)
+    # how well this machine runs two papermill processes at once: the same number of floor
+    # runs with 1 and with 2 workers (P2's ceiling here)
+    floor_one = floor_batch(floor_dir, len(district), 1)
+    floor_two = floor_batch(floor_dir, len(district), 2)
     result: dict[str, Any] = {
         "workers": workers,
         "province_units": len(province),
@@ -117,6 +122,9 @@ def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
         "P2_1_worker_s": round(one, 1),
         "P2_2_workers_s": round(two, 1),
         "P2_speedup": round(one / two, 2),
+        "P2_floor_1_worker_s": round(floor_one, 1),
+        "P2_floor_2_workers_s": round(floor_two, 1),
+        "P2_floor_speedup": round(floor_one / floor_two, 2),
         "P3_rerun_unchanged_s": round(t_rerun, 2),
         "P3_speedup": round(t_province / t_rerun, 1),
     }
