@@ -9,6 +9,7 @@ import json
 import docx
 import nbformat
 import papermill as pm
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from qptd_tools import context
@@ -98,3 +99,71 @@ def test_parameters_with_quotes_and_newlines_arrive_intact(workspace, tmp_path):
     meta = _blocks(nbformat.read(out, as_version=4))[0]["document"]
     assert meta["signer"] == signer and meta["number"] == '12"/a'
     assert json.dumps(meta, ensure_ascii=False)
+
+
+def _exports(bundles):
+    cell = new_code_cell("")
+    cell.outputs = [new_output("display_data", data=b) for b in bundles]
+    nb = new_notebook(cells=[cell])
+    return QptdHTMLExporter().from_notebook_node(nb)[0], QptdDocxExporter().from_notebook_node(nb)[
+        0
+    ]
+
+
+def test_hostile_unit_name_and_award_records(workspace, tmp_path, capsys):
+    """A hostile unit name (in a workspace's own registry) and award names stay text in the
+    report, the awards view and the award list."""
+    from qptd_tools.catalog import load_catalog
+    from qptd_tools.views import AwardsView
+
+    name = "Xã <b>Bằng</b> Thành <script>x()</script>"
+    registry = load_catalog().units.copy()
+    registry.loc[registry["unit_code"] == "01858", "name"] = name
+    (workspace / "catalog").mkdir()
+    registry.to_csv(workspace / "catalog" / "units.csv", index=False)
+    quoted = HOSTILE.replace('"', '""')
+    csv = workspace / "awards.csv"
+    csv.write_text("unit_code,recipient_type,recipient_name,recipient_group,form,status\n"
+                   + f'01858,Cá nhân,"{quoted}",CN_KHAC,GK_UBX,Đề nghị\n' * 2, encoding="utf-8")  # fmt: skip
+    assert main(["--root", str(workspace), "--quiet", "ingest", str(csv)]) == 0
+    capsys.readouterr()
+
+    bundles: list = []
+    UnitReport.open("01858", root=str(workspace), output_dir=str(tmp_path / "r"),
+                    display=bundles.append).full()  # fmt: skip
+    page, body = _exports(bundles)
+    assert "<script" not in page and "<b>" not in page
+    assert "Thành &lt;script&gt;x()&lt;/script&gt;" in page
+    head = docx.Document(io.BytesIO(body)).tables[0].rows[0].cells[0].text
+    assert "<SCRIPT>X()</SCRIPT>" in head.upper()  # the letterhead, as plain text
+
+    bundles = []
+    view = AwardsView.open("01858", root=str(workspace), output_dir=str(tmp_path / "a"),
+                           display=bundles.append)  # fmt: skip
+    view.checks()  # the two records are flagged as a possible duplicate, by name
+    page = "".join(b["text/html"] for b in bundles)  # what the notebook shows
+    assert "<script" not in page and "&lt;script&gt;alert(" in page
+
+    assert main(["--root", str(workspace), "--quiet", "awards", "--list", "--unit", "01858"]) == 0
+    listing = workspace / "reports" / "khen-thuong" / "01858" / "danh-sach-khen-thuong.docx"
+    cells = [c.text for t in docx.Document(str(listing)).tables for r in t.rows for c in r.cells]
+    assert HOSTILE in cells
+
+
+@pytest.mark.parametrize("code", ["../061", "061/../06", "..", "..\\061", "/etc/passwd", "01858/x"])
+def test_unit_codes_with_paths_are_refused_before_any_path(workspace, cat, code, capsys):
+    """A unit code is checked against the registry before it becomes part of a path."""
+    from qptd_tools import batch
+    from qptd_tools.errors import QptdError
+
+    before = sorted(p for p in workspace.parent.rglob("*"))
+    with pytest.raises(QptdError) as err:
+        batch.select_units(cat, units=[code])
+    assert err.value.code in {"QPTD-E081", "QPTD-E023"}
+    with pytest.raises(QptdError):
+        UnitReport.open(code, root=str(workspace))
+    for command in (["run", "--unit", code], ["template", "--unit", code],
+                    ["awards", "--list", "--unit", code]):  # fmt: skip
+        assert main(["--root", str(workspace), "--quiet", *command]) == 2
+        assert "Traceback" not in capsys.readouterr().err
+    assert sorted(p for p in workspace.parent.rglob("*")) == before

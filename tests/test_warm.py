@@ -32,13 +32,16 @@ mpl.rcParams["lines.linewidth"] = 9
 plt.figure()
 load_catalog()
 json.dump({"pid": os.getpid()}, open(out, "w"))
+secret = "first unit's value"
+secret
 """
 SECOND = """
 import os, json, matplotlib as mpl, matplotlib.pyplot as plt
 import qptd_tools.catalog as c
 json.dump({"pid": os.getpid(), "leak": "leak" in globals(), "linewidth": mpl.rcParams["lines.linewidth"],
            "figures": plt.get_fignums(), "cache": c._load_cached.cache_info().currsize,
-           "warm": "qptd_tools.report" in __import__("sys").modules, "cwd": os.getcwd()},
+           "warm": "qptd_tools.report" in __import__("sys").modules, "cwd": os.getcwd(),
+           "history": [k for k, v in globals().items() if "first" + " unit" in str(v) or "sec" + "ret =" in str(v)]},
           open(out, "w"))
 """
 
@@ -66,6 +69,7 @@ def test_units_share_a_kernel_and_leak_nothing(tmp_path):
         "cache": 0,
         "warm": True,
         "cwd": str(tmp_path / "b-dir"),  # papermill's cwd of this unit, not the first one's
+        "history": [],  # no name, output (Out, _) or input history (In, _i…) of the first unit
     }
     assert (tmp_path / "a-out.ipynb").is_file() and (
         tmp_path / "b-out.ipynb"
