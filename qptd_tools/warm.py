@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +82,13 @@ def _run(warm: Warm, code: str, timeout: float = 60) -> None:
 
 
 async def _start(kernel_name: str, start_timeout: float) -> Warm:
+    # Unix sockets, not TCP ports: kernels started at the same moment by several workers can
+    # race for the same free port (papermill#511); a socket path cannot collide, and nothing
+    # is reachable from the network.
     km = AsyncKernelManager(kernel_name=kernel_name)
+    if os.name == "posix":
+        km.transport = "ipc"
+        km.ip = os.path.join(tempfile.mkdtemp(prefix="qptd-kernel-"), "k")
     await km.start_kernel()
     kc = km.client()
     kc.start_channels()
@@ -109,6 +117,8 @@ def discard(kernel_name: str) -> None:
     warm.kc.stop_channels()
     if warm.km.has_kernel:
         run_sync(warm.km.shutdown_kernel)(now=True)
+    if warm.km.transport == "ipc":
+        shutil.rmtree(os.path.dirname(warm.km.ip), ignore_errors=True)
 
 
 class WarmEngine(NBClientEngine):
