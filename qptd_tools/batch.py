@@ -414,9 +414,15 @@ class Batch:
             return
         queue = collections.deque(tasks)
         lost: list[Task] = []
+        barren = 0  # pools in a row that broke before finishing any unit
         while queue:  # a new pool after a worker process dies
+            before = len(queue) + len(lost)
             yield from self._pool_round(queue, lost, self.workers, pool=pool)
             pool = None
+            barren = barren + 1 if len(queue) + len(lost) >= before else 0
+            if barren >= 3:  # workers die whatever they run: give up on what is left
+                lost.extend(queue)
+                queue.clear()
         # the units in flight when a worker died: each again alone, so only the cause fails
         for task in lost:
             yield from self._pool_round(collections.deque([task]), [], 1, last_try=True)
@@ -426,19 +432,25 @@ class Batch:
                     ) -> Iterator[dict[str, Any]]:  # fmt: skip
         """Run queued tasks in one process pool, at most ``workers`` at a time.
 
-        Ends when the queue is empty or a worker process dies; the units in flight then go to
-        ``lost`` (or fail, on the ``last_try``).
+        Ends when the queue is empty or a worker process has died; the units that were in
+        flight then go to ``lost`` (or fail, on the ``last_try``), those never started stay
+        in the queue for the next pool.
         """
         pool = pool or self._new_pool(min(workers, len(queue)))
         inflight: dict[cf.Future[dict[str, Any]], Task] = {}
-        finished = False
+        broken = finished = False
         try:
-            while queue or inflight:
-                while queue and len(inflight) < workers:
+            while (queue and not broken) or inflight:
+                while queue and not broken and len(inflight) < workers:
                     task = queue.popleft()
-                    inflight[pool.submit(run_unit, task)] = task
+                    try:
+                        inflight[pool.submit(run_unit, task)] = task
+                    except cf.process.BrokenProcessPool:  # a worker died meanwhile
+                        queue.appendleft(task)
+                        broken = True
+                if not inflight:
+                    break
                 done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
-                broken = False
                 for future in done:
                     task = inflight.pop(future)
                     try:
@@ -449,9 +461,6 @@ class Batch:
                             yield _entry(task, "failed", WORKER_LOST, 0.0)
                         else:
                             lost.append(task)
-                if broken:
-                    lost.extend(inflight.values())
-                    break
             finished = True
         finally:
             _stop_pool(pool, finished)
