@@ -10,18 +10,13 @@ when the batch is stopped.
 
 from __future__ import annotations
 
-import collections
 import concurrent.futures as cf
-import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
-import sys
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +26,11 @@ from tqdm.auto import tqdm
 from qptd_tools import __version__
 from qptd_tools.errors import StoreEmpty, UsageInvalid, fail
 from qptd_tools.fsutil import atomic_write_bytes, sha256_file
+from qptd_tools.pool import LocalPool, stop
+from qptd_tools.runner import REPORT_NAME, WORKER_LOST, Task, export, run_unit
+
+__all__ = ["REPORT_NAME", "WORKER_LOST", "Batch", "BatchResult", "Task", "export", "run_unit",
+           "select_units", "summary_line"]  # fmt: skip
 
 if TYPE_CHECKING:  # the analytics are loaded by the batch, not by its workers
     from qptd_tools import context
@@ -79,148 +79,6 @@ def default_notebook(root: Path) -> Path:
         if (folder / NOTEBOOK).is_file():
             return folder / NOTEBOOK
     raise fail(UsageInvalid, "QPTD-E082", detail=f"không tìm thấy notebooks/{NOTEBOOK}")
-
-
-@dataclass
-class Task:
-    """One unit's run, as sent to a worker (plain data, picklable)."""
-
-    unit_code: str
-    notebook: str
-    output_dir: str
-    parameters: dict[str, Any]
-    timeout: float
-    fingerprint: str
-    formats: tuple[str, ...] = ("html", "docx")
-    engine: str = "qptd_warm"
-    inputs: str = ""
-
-
-def _deadline_timeout(deadline: float) -> Callable[[Any], int]:
-    def timeout_for(_cell: Any) -> int:
-        return max(1, int(deadline - time.monotonic()))
-
-    return timeout_for
-
-
-def run_unit(task: Task) -> dict[str, Any]:
-    """Execute the notebook for one unit (in a worker); never raises for a unit's failure.
-
-    The executed notebook is written to a temporary name and renamed when papermill is
-    done, failed or not, so a reader never sees a half-written notebook.
-    """
-    start = time.monotonic()
-    out = Path(task.output_dir)
-    final = out / f"{task.unit_code}.ipynb"
-    tmp = out / f".{task.unit_code}.tmp.ipynb"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        log = out.parent / ".logs" / f"{task.unit_code}.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with _stderr_to(log):
-            status, error = _execute(task, tmp, out, start)
-        if tmp.exists():
-            os.replace(tmp, final)
-        if status == "ok" and task.formats:
-            export(final, out, task.formats)
-    except Exception as exc:  # a write or export failure fails the unit, never the batch
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:500]
-        if tmp.exists():
-            tmp.unlink()
-    return _entry(task, status, error, time.monotonic() - start)
-
-
-def _entry(task: Task, status: str, error: str | None, seconds: float) -> dict[str, Any]:
-    """Return a unit's manifest entry, listing the files its folder now holds."""
-    out = Path(task.output_dir)
-    outputs = sorted(
-        str(p.relative_to(out.parent))
-        for p in (out.rglob("*") if out.is_dir() else ())
-        if p.is_file() and not p.name.startswith(".")
-    )
-    return {
-        "unit_code": task.unit_code,
-        "status": status,
-        "seconds": round(seconds, 2),
-        "outputs": outputs,
-        "error": error,
-        "fingerprint": task.fingerprint,
-        "inputs": task.inputs,
-        "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-    }
-
-
-WORKER_LOST = (
-    "Tiến trình chạy đơn vị bị dừng đột ngột (hết bộ nhớ hoặc bị tắt); chạy lại để tiếp tục"
-)
-
-
-REPORT_NAME = "bao-cao"
-_EXPORTERS: dict[str, Any] = {}
-
-
-def _exporter(fmt: str) -> Any:
-    """Return this process's exporter for a format, created once and reused."""
-    if fmt not in _EXPORTERS:
-        from qptd_tools.export import QptdDocxExporter, QptdHTMLExporter
-
-        _EXPORTERS[fmt] = {"html": QptdHTMLExporter, "docx": QptdDocxExporter}[fmt]()
-    return _EXPORTERS[fmt]
-
-
-def export(notebook: Path, out: Path, formats: Iterable[str]) -> list[Path]:
-    """Export an executed report notebook to ``bao-cao.html`` / ``bao-cao.docx`` (atomically)."""
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
-    written = []
-    for fmt in formats:
-        body, _ = _exporter(fmt).from_notebook_node(nb)
-        path = out / f"{REPORT_NAME}.{fmt}"
-        atomic_write_bytes(path, body if isinstance(body, bytes) else body.encode("utf-8"))
-        written.append(path)
-    return written
-
-
-@contextlib.contextmanager
-def _stderr_to(path: Path) -> Iterator[None]:
-    """Send this process's stderr (and so the kernel's) to a log file for the block."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with path.open("ab") as handle:
-        os.dup2(handle.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
-def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str | None]:
-    import papermill as pm
-
-    if task.engine == "qptd_warm":
-        import qptd_tools.warm  # noqa: F401  (registers the engine)
-    try:
-        pm.execute_notebook(
-            task.notebook,
-            str(tmp),
-            parameters=task.parameters,
-            progress_bar=False,
-            log_output=False,
-            kernel_name="python3",
-            start_timeout=120,
-            timeout_func=_deadline_timeout(start + task.timeout),
-            cwd=str(out),
-            engine_name=task.engine,
-        )
-    except Exception as exc:  # the unit failed; the batch goes on
-        name = type(exc).__name__
-        status = "timeout" if "Timeout" in name or "timed out" in str(exc).lower() else "failed"
-        lines = str(exc).strip().splitlines()
-        return status, f"{name}: {lines[-1] if lines else name}"[:500]
-    return "ok", None
 
 
 @dataclass
@@ -390,18 +248,9 @@ class Batch:
             return False
         return all((self.reports / p).is_file() for p in entry.get("outputs", []))
 
-    def _new_pool(self, workers: int) -> cf.ProcessPoolExecutor:
-        """Start ``workers`` worker processes now; each starts its kernel and exporters."""
-        pool = cf.ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=("qptd_warm" if self.warm else "nbclient", tuple(self.formats),
-                      str(self.reports / ".logs")),
-        )  # fmt: skip
-        for _ in range(workers):  # a process is spawned per task submitted while none is idle
-            pool.submit(_ready)
-        return pool
+    def _pool(self, workers: int) -> LocalPool:
+        engine = "qptd_warm" if self.warm else "nbclient"
+        return LocalPool(workers, engine, tuple(self.formats), str(self.reports / ".logs"))
 
     def _dispatch_local(
         self, tasks: list[Task], pool: cf.ProcessPoolExecutor | None = None
@@ -409,61 +258,10 @@ class Batch:
         if not tasks:
             return
         if pool is None and (self.workers <= 1 or len(tasks) == 1):
-            for task in tasks:
+            for task in tasks:  # in this process
                 yield run_unit(task)
             return
-        queue = collections.deque(tasks)
-        lost: list[Task] = []
-        barren = 0  # pools in a row that broke before finishing any unit
-        while queue:  # a new pool after a worker process dies
-            before = len(queue) + len(lost)
-            yield from self._pool_round(queue, lost, self.workers, pool=pool)
-            pool = None
-            barren = barren + 1 if len(queue) + len(lost) >= before else 0
-            if barren >= 3:  # workers die whatever they run: give up on what is left
-                lost.extend(queue)
-                queue.clear()
-        # the units in flight when a worker died: each again alone, so only the cause fails
-        for task in lost:
-            yield from self._pool_round(collections.deque([task]), [], 1, last_try=True)
-
-    def _pool_round(self, queue: collections.deque[Task], lost: list[Task], workers: int,
-                    last_try: bool = False, pool: cf.ProcessPoolExecutor | None = None,
-                    ) -> Iterator[dict[str, Any]]:  # fmt: skip
-        """Run queued tasks in one process pool, at most ``workers`` at a time.
-
-        Ends when the queue is empty or a worker process has died; the units that were in
-        flight then go to ``lost`` (or fail, on the ``last_try``), those never started stay
-        in the queue for the next pool.
-        """
-        pool = pool or self._new_pool(min(workers, len(queue)))
-        inflight: dict[cf.Future[dict[str, Any]], Task] = {}
-        broken = finished = False
-        try:
-            while (queue and not broken) or inflight:
-                while queue and not broken and len(inflight) < workers:
-                    task = queue.popleft()
-                    try:
-                        inflight[pool.submit(run_unit, task)] = task
-                    except cf.process.BrokenProcessPool:  # a worker died meanwhile
-                        queue.appendleft(task)
-                        broken = True
-                if not inflight:
-                    break
-                done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
-                for future in done:
-                    task = inflight.pop(future)
-                    try:
-                        yield future.result()
-                    except cf.process.BrokenProcessPool:
-                        broken = True
-                        if last_try:
-                            yield _entry(task, "failed", WORKER_LOST, 0.0)
-                        else:
-                            lost.append(task)
-            finished = True
-        finally:
-            _stop_pool(pool, finished)
+        yield from self._pool(self.workers).run(tasks, pool)
 
     def _dispatch_dask(self, tasks: list[Task]) -> Iterator[dict[str, Any]]:
         try:
@@ -500,12 +298,12 @@ class Batch:
         pool = None
         if rest and not self.scheduler and self.workers > 1 and len(rest) > 1:
             # the workers start their kernels while the analytics are computed here
-            pool = self._new_pool(min(self.workers, len(rest)))
+            pool = self._pool(self.workers).start(min(self.workers, len(rest)))
         try:
             tasks = self.prepare(write_contexts=False, units=rest) if rest else []
         except BaseException:
             if pool is not None:
-                _stop_pool(pool, finished=False)
+                stop(pool, finished=False)
             raise
         todo = []
         for task in tasks:
@@ -537,7 +335,7 @@ class Batch:
         finally:
             bar.close()
             if pool is not None:
-                _stop_pool(pool, finished=not pending)
+                stop(pool, finished=not pending)
             for code in pending:
                 units[code] = {**units.get(code, {}), "unit_code": code, "status": "interrupted",
                                "error": "Đã dừng trước khi chạy xong"}  # fmt: skip
@@ -566,39 +364,6 @@ def _write_context(ctx: context.UnitContext, path: Path) -> None:
     from qptd_tools import context
 
     context.write(ctx, path)
-
-
-def _stop_pool(pool: cf.ProcessPoolExecutor, finished: bool) -> None:
-    """Shut a pool down: wait for it when its work is done, else stop its workers now."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=finished, cancel_futures=True)
-    if not finished:
-        for process in processes:
-            process.terminate()
-
-
-def _ready() -> None:
-    """Do nothing: submitting it makes the pool spawn a worker."""
-
-
-def _start_worker(engine: str, formats: tuple[str, ...], logs: str) -> None:
-    """Worker start-up: the warm kernel (its output to a worker log) and the exporters.
-
-    Never raises: a unit that needs what failed here reports the failure itself.
-    """
-    try:
-        Path(logs).mkdir(parents=True, exist_ok=True)
-        import papermill  # noqa: F401  (first: importing it loads qptd_tools.warm's engine)
-
-        if engine == "qptd_warm":
-            from qptd_tools import warm
-
-            with _stderr_to(Path(logs) / f"worker-{os.getpid()}.log"):
-                warm.kernel("python3", start_timeout=120)
-        for fmt in formats:
-            _exporter(fmt)
-    except Exception:  # the unit reports it
-        pass
 
 
 @functools.cache

@@ -1,0 +1,161 @@
+"""One unit's run in a worker: the notebook executed with papermill, then exported.
+
+Everything here runs in a worker process (or in the batch's own process with one worker); it
+imports papermill and the exporters, never the analytics, so a worker starts fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qptd_tools.fsutil import atomic_write_bytes
+
+
+@dataclass
+class Task:
+    """One unit's run, as sent to a worker (plain data, picklable)."""
+
+    unit_code: str
+    notebook: str
+    output_dir: str
+    parameters: dict[str, Any]
+    timeout: float
+    fingerprint: str
+    formats: tuple[str, ...] = ("html", "docx")
+    engine: str = "qptd_warm"
+    inputs: str = ""
+
+
+def _deadline_timeout(deadline: float) -> Callable[[Any], int]:
+    def timeout_for(_cell: Any) -> int:
+        return max(1, int(deadline - time.monotonic()))
+
+    return timeout_for
+
+
+def run_unit(task: Task) -> dict[str, Any]:
+    """Execute the notebook for one unit (in a worker); never raises for a unit's failure.
+
+    The executed notebook is written to a temporary name and renamed when papermill is
+    done, failed or not, so a reader never sees a half-written notebook.
+    """
+    start = time.monotonic()
+    out = Path(task.output_dir)
+    final = out / f"{task.unit_code}.ipynb"
+    tmp = out / f".{task.unit_code}.tmp.ipynb"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        log = out.parent / ".logs" / f"{task.unit_code}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with stderr_to(log):
+            status, error = _execute(task, tmp, out, start)
+        if tmp.exists():
+            os.replace(tmp, final)
+        if status == "ok" and task.formats:
+            export(final, out, task.formats)
+    except Exception as exc:  # a write or export failure fails the unit, never the batch
+        status, error = "failed", f"{type(exc).__name__}: {exc}"[:500]
+        if tmp.exists():
+            tmp.unlink()
+    return entry(task, status, error, time.monotonic() - start)
+
+
+def entry(task: Task, status: str, error: str | None, seconds: float) -> dict[str, Any]:
+    """Return a unit's manifest entry, listing the files its folder now holds."""
+    out = Path(task.output_dir)
+    outputs = sorted(
+        str(p.relative_to(out.parent))
+        for p in (out.rglob("*") if out.is_dir() else ())
+        if p.is_file() and not p.name.startswith(".")
+    )
+    return {
+        "unit_code": task.unit_code,
+        "status": status,
+        "seconds": round(seconds, 2),
+        "outputs": outputs,
+        "error": error,
+        "fingerprint": task.fingerprint,
+        "inputs": task.inputs,
+        "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+WORKER_LOST = (
+    "Tiến trình chạy đơn vị bị dừng đột ngột (hết bộ nhớ hoặc bị tắt); chạy lại để tiếp tục"
+)
+
+
+REPORT_NAME = "bao-cao"
+_EXPORTERS: dict[str, Any] = {}
+
+
+def exporter(fmt: str) -> Any:
+    """Return this process's exporter for a format, created once and reused."""
+    if fmt not in _EXPORTERS:
+        from qptd_tools.export import QptdDocxExporter, QptdHTMLExporter
+
+        _EXPORTERS[fmt] = {"html": QptdHTMLExporter, "docx": QptdDocxExporter}[fmt]()
+    return _EXPORTERS[fmt]
+
+
+def export(notebook: Path, out: Path, formats: Iterable[str]) -> list[Path]:
+    """Export an executed report notebook to ``bao-cao.html`` / ``bao-cao.docx`` (atomically)."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    written = []
+    for fmt in formats:
+        body, _ = exporter(fmt).from_notebook_node(nb)
+        path = out / f"{REPORT_NAME}.{fmt}"
+        atomic_write_bytes(path, body if isinstance(body, bytes) else body.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+@contextlib.contextmanager
+def stderr_to(path: Path) -> Iterator[None]:
+    """Send this process's stderr (and so the kernel's) to a log file for the block."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with path.open("ab") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str | None]:
+    import papermill as pm
+
+    if task.engine == "qptd_warm":
+        import qptd_tools.warm  # noqa: F401  (registers the engine)
+    try:
+        pm.execute_notebook(
+            task.notebook,
+            str(tmp),
+            parameters=task.parameters,
+            progress_bar=False,
+            log_output=False,
+            kernel_name="python3",
+            start_timeout=120,
+            timeout_func=_deadline_timeout(start + task.timeout),
+            cwd=str(out),
+            engine_name=task.engine,
+        )
+    except Exception as exc:  # the unit failed; the batch goes on
+        name = type(exc).__name__
+        status = "timeout" if "Timeout" in name or "timed out" in str(exc).lower() else "failed"
+        lines = str(exc).strip().splitlines()
+        return status, f"{name}: {lines[-1] if lines else name}"[:500]
+    return "ok", None
