@@ -36,7 +36,7 @@ class LocalPool:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
             initargs=(self.engine, self.formats, self.logs),
-        )  # fmt: skip
+        )
         for _ in range(workers):  # a process is spawned per task submitted while none is idle
             pool.submit(_ready)
         return pool
@@ -63,9 +63,14 @@ class LocalPool:
         for task in lost:
             yield from self._round(collections.deque([task]), [], 1, last_try=True)
 
-    def _round(self, queue: collections.deque[Task], lost: list[Task], workers: int,
-                    last_try: bool = False, pool: cf.ProcessPoolExecutor | None = None,
-                    ) -> Iterator[dict[str, Any]]:  # fmt: skip
+    def _round(
+        self,
+        queue: collections.deque[Task],
+        lost: list[Task],
+        workers: int,
+        last_try: bool = False,
+        pool: cf.ProcessPoolExecutor | None = None,
+    ) -> Iterator[dict[str, Any]]:
         """Run queued tasks in one process pool, at most ``workers`` at a time.
 
         Ends when the queue is empty or a worker process has died; the units that were in
