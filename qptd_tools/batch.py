@@ -184,32 +184,30 @@ class Batch:
         digest.update(f"{self.data.paths.root};{self.reports}".encode())
         return digest.hexdigest()
 
-    def prepare(
-        self, write_contexts: bool = True, units: Iterable[str] | None = None
-    ) -> list[Task]:
-        """Compute every analytic once and write each selected unit's context; return the tasks.
-
-        With ``write_contexts=False`` the contexts are kept for :meth:`run`, which writes only
-        those of the units it runs. ``units`` limits the tasks to some of the batch's units.
-        """
-        inputs = self.inputs_key()
-        notebook = self.notebook or default_notebook(self.data.paths.root)
+    def prepare(self) -> list[Task]:
+        """Compute every analytic once and write each unit's context; return the tasks."""
         from qptd_tools import context
 
+        planned = self._plan(self.units, self.inputs_key())
+        for _, ctx, path in planned:
+            context.write(ctx, path)
+        return [task for task, _, _ in planned]
+
+    def _plan(
+        self, units: Iterable[str], inputs: str
+    ) -> list[tuple[Task, context.UnitContext, Path]]:
+        """Compute every analytic once; return each unit's task, context and context file."""
+        from qptd_tools import context
+
+        notebook = self.notebook or default_notebook(self.data.paths.root)
         shared = context.compute_all(self.data)
-        self._contexts: dict[str, tuple[context.UnitContext, Path]] = {}
         recipe = hashlib.sha256()
         recipe.update(sha256_file(notebook).encode())
         recipe.update(_toolkit_digest().encode())
-        tasks = []
-        cache = self.reports / ".contexts"
-        for unit in self.units if units is None else units:
+        planned = []
+        for unit in units:
             ctx = context.unit_context(shared, unit)
-            path = cache / f"{unit}.pkl"
-            if write_contexts:
-                context.write(ctx, path)
-            else:
-                self._contexts[unit] = (ctx, path)
+            path = self.reports / ".contexts" / f"{unit}.pkl"
             parameters = {
                 "unit_code": unit,
                 "root": str(self.data.paths.root),
@@ -224,20 +222,19 @@ class Batch:
                 ).encode()
             )
             digest.update(",".join(self.formats).encode())
-            tasks.append(
-                Task(
-                    unit,
-                    str(notebook),
-                    str(self.reports / unit),
-                    parameters,
-                    self.timeout,
-                    digest.hexdigest(),
-                    tuple(self.formats),
-                    "qptd_warm" if self.warm else "nbclient",
-                    inputs,
-                )
+            task = Task(
+                unit,
+                str(notebook),
+                str(self.reports / unit),
+                parameters,
+                self.timeout,
+                digest.hexdigest(),
+                tuple(self.formats),
+                "qptd_warm" if self.warm else "nbclient",
+                inputs,
             )
-        return tasks
+            planned.append((task, ctx, path))
+        return planned
 
     def _unchanged(self, unit: str, previous: dict[str, Any], field: str, value: str) -> bool:
         """Whether a unit's last run succeeded with the same ``field`` and left its outputs."""
@@ -288,6 +285,8 @@ class Batch:
         A KeyboardInterrupt stops the workers; the units not finished are recorded as
         ``interrupted`` and the exception propagates after the manifest is written.
         """
+        from qptd_tools import context
+
         manifest = self.read_manifest()
         units = manifest.setdefault("units", {})
         manifest["notebook"] = str(self.notebook or default_notebook(self.data.paths.root))
@@ -300,21 +299,20 @@ class Batch:
             # the workers start their kernels while the analytics are computed here
             pool = self._pool(self.workers).start(min(self.workers, len(rest)))
         try:
-            tasks = self.prepare(write_contexts=False, units=rest) if rest else []
+            planned = self._plan(rest, inputs) if rest else []
         except BaseException:
             if pool is not None:
                 stop(pool, finished=False)
             raise
         todo = []
-        for task in tasks:
+        for task, ctx, path in planned:
             if self._unchanged(task.unit_code, units, "fingerprint", task.fingerprint):
                 fresh.append(task.unit_code)  # other units changed, not this one's data
             else:
                 todo.append(task)
-                _write_context(*self._contexts[task.unit_code])
+                context.write(ctx, path)
         for code in fresh:
             units[code] = {**units[code], "status": "skipped", "seconds": 0.0, "inputs": inputs}
-        self._contexts = {}
         self.write_manifest(manifest)
         bar = tqdm(total=len(todo), desc="Chạy báo cáo", unit="đơn vị", disable=not self.progress)
         pending = {t.unit_code for t in todo}
@@ -358,12 +356,6 @@ class Batch:
     def _cleanup_temp(self) -> None:
         for leftover in self.reports.glob("*/.*.tmp.ipynb"):
             leftover.unlink(missing_ok=True)
-
-
-def _write_context(ctx: context.UnitContext, path: Path) -> None:
-    from qptd_tools import context
-
-    context.write(ctx, path)
 
 
 @functools.cache

@@ -394,12 +394,11 @@ class UnitReport(Emitter):
                 ].notna().any():
                     picked.append(code)
                     break
-        kinds = self.cat.indicators.set_index("code")["kind"]
         for code in picked:
             name, unit = self._label(code)
             values = series.loc[(self.ctx.unit_code, code)]
             self.figure(f"{name} giai đoạn {self.ctx.years[0]}–{self.ctx.years[-1]}",
-                        functools.partial(figures.trend, series=values, title=name, unit=unit, kind=kinds[code]))  # fmt: skip
+                        functools.partial(figures.trend, series=values, title=name, unit=unit, kind=self._meta[code]["kind"]))  # fmt: skip
 
     def _compare_code(self) -> str:
         return "DQ_TL_DAN_SO" if self.ctx.unit["level"] in ("huyen", "tinh") else "TT_BUOI"

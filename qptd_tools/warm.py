@@ -92,11 +92,21 @@ async def _start(kernel_name: str, start_timeout: float) -> Warm:
     await km.start_kernel()
     kc = km.client()
     kc.start_channels()
-    await kc.wait_for_ready(timeout=start_timeout)
-    kc.allow_stdin = False
-    warm = Warm(km, kc)
-    await _execute(kc, WARMUP, start_timeout)
-    return warm
+    try:
+        await kc.wait_for_ready(timeout=start_timeout)
+        kc.allow_stdin = False
+        await _execute(kc, WARMUP, start_timeout)
+    except BaseException:  # a kernel that never got ready is not left running
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+        _remove_sockets(km)
+        raise
+    return Warm(km, kc)
+
+
+def _remove_sockets(km: AsyncKernelManager) -> None:
+    if km.transport == "ipc":
+        shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)
 
 
 def kernel(kernel_name: str, start_timeout: float = 60) -> Warm:
@@ -117,8 +127,7 @@ def discard(kernel_name: str) -> None:
     warm.kc.stop_channels()
     if warm.km.has_kernel:
         run_sync(warm.km.shutdown_kernel)(now=True)
-    if warm.km.transport == "ipc":
-        shutil.rmtree(os.path.dirname(warm.km.ip), ignore_errors=True)
+    _remove_sockets(warm.km)
 
 
 class WarmEngine(NBClientEngine):

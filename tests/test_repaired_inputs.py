@@ -17,10 +17,9 @@ from qptd_tools.intake import layout as L
 from qptd_tools.intake.ingest import ingest
 
 from .conftest import COMMUNE, good_filling, write_workbook
-from .test_bad_inputs import award_cell
+from .test_bad_inputs import INFO, award_cell
 
 NAME = award_cell("recipient_name")
-INFO = {name: f"B{L.INFO_FIRST_ROW + i}" for i, (name, _) in enumerate(L.INFO_FIELDS)}
 SECTION = "P1.I.1"
 TEXT_COLUMN = get_column_letter([c.field for c in L.NARRATIVE_COLUMNS].index("text") + 1)
 TEXT = "Dân quân tự vệ xã được huấn luyện đủ nội dung, đạt yêu cầu."

@@ -209,8 +209,8 @@ def _cell_para(cell: _Cell, text: str, *, new: bool = False, size: float = 13, b
     return paragraph
 
 
-def _cell_style(document: Any, size: float, bold: bool = False) -> Any:
-    """Return the paragraph style of table cells of one size (created once per document).
+def _cell_style(document: Any, size: float, bold: bool = False) -> str:
+    """Return the id of the paragraph style of table cells of one size (created once).
 
     A data table has hundreds of cells; formatting each run directly costs more than the rest
     of the document, so the font, size and spacing live in a style and a cell only gets its text
@@ -218,17 +218,17 @@ def _cell_style(document: Any, size: float, bold: bool = False) -> Any:
     """
     style_id = f"QptdCell{size:g}{'b' if bold else ''}"
     styles = document.styles
-    found = styles.element.get_by_id(style_id)
-    if found is not None:
-        return styles[found.name_val]
-    style = styles.add_style(f"Ô bảng {size:g}{' đậm' if bold else ''}", WD_STYLE_TYPE.PARAGRAPH)
-    style.element.styleId = style_id
-    style.base_style = styles["Normal"]
-    _fonts(style, size, bold, False)
-    fmt = style.paragraph_format
-    fmt.space_after = fmt.space_before = Pt(0)
-    fmt.first_line_indent = Cm(0)
-    return style
+    if styles.element.get_by_id(style_id) is None:
+        style = styles.add_style(
+            f"Ô bảng {size:g}{' đậm' if bold else ''}", WD_STYLE_TYPE.PARAGRAPH
+        )
+        style.element.styleId = style_id
+        style.base_style = styles["Normal"]
+        _fonts(style, size, bold, False)
+        fmt = style.paragraph_format
+        fmt.space_after = fmt.space_before = Pt(0)
+        fmt.first_line_indent = Cm(0)
+    return style_id
 
 
 def _letterhead(document: Any, meta: dict[str, Any]) -> None:
@@ -332,9 +332,9 @@ def _table(document: Any, block: dict[str, Any]) -> None:
         _para(document, block["note"], size=11, italic=True, after=6)
 
 
-def _styled(cell: _Cell, text: str, style: Any, align: Any) -> None:
+def _styled(cell: _Cell, text: str, style_id: str, align: Any) -> None:
     paragraph = cell.paragraphs[0]
-    paragraph._p.get_or_add_pPr().style = style.style_id  # the setter searches every style
+    paragraph._p.get_or_add_pPr().style = style_id  # the public setter searches every style
     paragraph.alignment = align
     if text:
         paragraph.add_run(text)

@@ -5,6 +5,7 @@ No code, no prompts, no request to any other host; ``lang="vi"``; readable offli
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from typing import Any
 
@@ -21,10 +22,16 @@ _ENV = jinja2.Environment(
 )
 
 
+@functools.cache
+def _page() -> tuple[jinja2.Template, str]:
+    """Return the page template and its CSS, read and compiled once per process."""
+    template = _ENV.from_string((_TEMPLATES / "report.html.j2").read_text(encoding="utf-8"))
+    return template, (_TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
 def render(doc: Document) -> str:
     """Render a collected report as one self-contained HTML page."""
-    template = _ENV.from_string((_TEMPLATES / "report.html.j2").read_text(encoding="utf-8"))
-    css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
+    template, css = _page()
     return template.render(
         meta=doc.meta,
         css=css,
