@@ -25,11 +25,11 @@ from pathlib import Path
 import openpyxl
 
 from benchmarks import batch as batch_measures
-from qptd_tools import checks, indicators
+from qptd_tools.analytics import checks, indicators
 from qptd_tools.catalog import load_catalog
 from qptd_tools.intake.ingest import ingest
-from qptd_tools.sample import write_sample
-from qptd_tools.store import Store
+from qptd_tools.sample.generate import write_sample
+from qptd_tools.store.snapshots import Store
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -24,9 +24,10 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-from qptd_tools import batch
+from qptd_tools.batch.job import Batch
+from qptd_tools.batch.selection import default_notebook, select_units
 from qptd_tools.catalog import Catalog
-from qptd_tools.workspace import WorkspaceData
+from qptd_tools.store.workspace import WorkspaceData
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 # P4 runs the stock route on one unit of every kind (the province, a district, communes, a
@@ -68,9 +69,7 @@ def floor_batch(folder: Path, runs: int, workers: int) -> float:
 def our_batch(root: Path, units: list[str], workers: int, force: bool = True) -> float:
     """Seconds for ``qptd run`` over ``units`` (HTML + DOCX) with ``workers`` workers."""
     start = time.perf_counter()
-    result = batch.Batch(
-        WorkspaceData(root), units, workers=workers, force=force, progress=False
-    ).run()
+    result = Batch(WorkspaceData(root), units, workers=workers, force=force, progress=False).run()
     seconds = time.perf_counter() - start
     assert not result.failed, result.failed
     if not force:
@@ -80,7 +79,7 @@ def our_batch(root: Path, units: list[str], workers: int, force: bool = True) ->
 
 def stock_unit(root: Path, unit: str, out: Path) -> float:
     """Seconds for one unit by hand with the stock tools (one command per step)."""
-    notebook = batch.default_notebook(root)
+    notebook = default_notebook(root)
     out.mkdir(parents=True, exist_ok=True)
     executed = out / f"{unit}.ipynb"
     bindir = Path(sys.executable).parent
@@ -100,8 +99,8 @@ def stock_unit(root: Path, unit: str, out: Path) -> float:
 def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
     """Run P1–P4 on a workspace holding the sample store; return the figures."""
     workers = 2
-    province = batch.select_units(cat, all_units=True)
-    district = batch.select_units(cat, district="061")
+    province = select_units(cat, all_units=True)
+    district = select_units(cat, district="061")
     floor_dir = work / "floor"
     floor_dir.mkdir()
     t_floor = floor_batch(floor_dir, len(province), workers)

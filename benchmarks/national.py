@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from qptd_tools import indicators
+from qptd_tools.analytics import indicators
 from qptd_tools.catalog import load_catalog
 
 COMMUNES, DISTRICTS, PROVINCES = 10_600, 710, 63

@@ -6,16 +6,12 @@ stored tables as DataFrames.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from qptd_tools.workspace import WorkspaceData, open_workspace
+from qptd_tools.core.config import VERSION as __version__
 
-try:
-    __version__ = version("qptd-toolkit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from qptd_tools.store.workspace import WorkspaceData, open_workspace
 
 __all__ = ["WorkspaceData", "__version__", "open_workspace"]
 
@@ -24,7 +20,7 @@ def __getattr__(name: str) -> Any:
     # imported on first use: a batch worker that only runs notebooks and exports them never
     # loads pandas and the schemas
     if name in ("WorkspaceData", "open_workspace"):
-        from qptd_tools import workspace
+        from qptd_tools.store import workspace
 
         return getattr(workspace, name)
     raise AttributeError(f"module 'qptd_tools' has no attribute {name!r}")

@@ -18,24 +18,20 @@ from typing import Any
 
 import pandas as pd
 
-from qptd_tools import __version__, awards, batch, checks, indicators, schedule, vnformat
+from qptd_tools.analytics import awards, checks, deadlines, indicators
+from qptd_tools.batch.job import Batch, summary_line
+from qptd_tools.batch.selection import select_units
 from qptd_tools.catalog import Catalog
-from qptd_tools.config import Workspace
-from qptd_tools.errors import Problem, QptdError, StoreEmpty, UsageInvalid, fail
-from qptd_tools.fsutil import safe_cell
+from qptd_tools.catalog.schemas import LEVELS
+from qptd_tools.core import vnformat
+from qptd_tools.core.config import VERSION, Workspace
+from qptd_tools.core.errors import Problem, QptdError, StoreEmpty, UsageInvalid, fail
+from qptd_tools.core.fsutil import safe_cell
 from qptd_tools.intake.ingest import IngestReport, ingest
 from qptd_tools.intake.template import build_workbook, save_workbook, template_name
-from qptd_tools.sample import DEFAULT_SEED, write_sample
-from qptd_tools.workspace import WorkspaceData
+from qptd_tools.sample.generate import DEFAULT_SEED, write_sample
+from qptd_tools.store.workspace import WorkspaceData
 
-LEVELS = ("xa", "huyen", "tinh", "nganh", "donvi")
-LEVEL_NAMES = {
-    "tinh": "Cấp tỉnh",
-    "huyen": "Cấp huyện",
-    "xa": "Cấp xã",
-    "nganh": "Sở, ban, ngành",
-    "donvi": "Đơn vị quân đội",
-}
 SUMMARY_COLUMNS = [
     "kind", "period_value", "first_year", "first_value", "last_year", "last_value", "change",
     "pct_change", "cagr_pct", "peak_year", "peak_value", "years_reported", "share_pct", "rank",
@@ -213,7 +209,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         o_can=("cells_expected", "sum"),
         muc_thieu=("sections_missing", "sum"),
     )
-    by_level.index = by_level.index.map(LEVEL_NAMES)
+    by_level.index = by_level.index.map(lambda lv: data.catalog.level_name(str(lv)))
     by_level.index.name = "Cấp"
     by_level.columns = [
         "Số đơn vị",
@@ -323,7 +319,8 @@ def cmd_awards(args: argparse.Namespace) -> int:
     elif args.view == "money":
         amounts = awards.money(enriched, cat.units, cat.award_rates, cat.base_salary,
                                rounding=cat.review.award_rounding_dong,
-                               reference_date=cat.review.award_reference_date)  # fmt: skip
+                               reference_date=cat.review.award_reference_date,
+                               authorities=cat.authorities)  # fmt: skip
         frame = awards.money_summary(amounts)
     else:
         frame = awards.checks(enriched, cat.units, cat.award_forms, cat.recipient_groups,
@@ -336,10 +333,10 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     """Print the deadline board, or its summary per district."""
     data = _loaded(args)
     cat = data.catalog
-    board = schedule.board(
+    board = deadlines.board(
         cat.units, data.conferences, cat.deadlines, awards.district_of(cat.units)
     )
-    frame = schedule.summary(board) if args.summary else _scope(cat, board, None, args.district)
+    frame = deadlines.summary(board) if args.summary else _scope(cat, board, None, args.district)
     if args.format == "table" and not args.summary:
         shown = frame[["unit_code", "name", "conference_date", "conference_status", "conference_days_late",
                        "report_date", "report_status", "report_days_late"]].copy()  # fmt: skip
@@ -348,7 +345,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
                 vnformat.date_short(d.date() if pd.notna(d) else None) for d in shown[col]
             ]
         for col in ("conference_status", "report_status"):
-            shown[col] = shown[col].map(schedule.STATUS)
+            shown[col] = shown[col].map(deadlines.STATUS)
         shown.columns = ["Mã", "Đơn vị", "Ngày hội nghị", "Hội nghị", "Trễ (ngày)", "Ngày gửi báo cáo",
                          "Báo cáo", "Trễ (ngày)"]  # fmt: skip
         _out(args, shown.to_string(index=False))
@@ -373,8 +370,8 @@ def _formats(text: str) -> tuple[str, ...]:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the unit report notebook for the selected units."""
     data = WorkspaceData(args.root)
-    units = batch.select_units(data.catalog, args.unit or (), args.district, args.level, args.all)
-    job = batch.Batch(
+    units = select_units(data.catalog, args.unit or (), args.district, args.level, args.all)
+    job = Batch(
         data,
         units,
         workers=args.workers or (os.cpu_count() or 1),
@@ -397,7 +394,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 args,
                 f"  LỖI {code}: {entry.get('error')} → {data.paths.reports / code / (code + '.ipynb')}",
             )
-        _out(args, batch.summary_line(result))
+        _out(args, summary_line(result))
     return 1 if result.failed else 0
 
 
@@ -417,12 +414,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.district = district
     data = WorkspaceData(ws.root)
     if args.district:
-        units = batch.select_units(data.catalog, district=args.district)
+        units = select_units(data.catalog, district=args.district)
     else:
-        units = batch.select_units(data.catalog, all_units=True)
+        units = select_units(data.catalog, all_units=True)
     _say(args, f"Bước 4/4: lập báo cáo (sổ tay, HTML, DOCX) cho {len(units)} đơn vị")
-    result = batch.Batch(data, units, progress=not args.quiet).run()
-    _out(args, batch.summary_line(result))
+    result = Batch(data, units, progress=not args.quiet).run()
+    _out(args, summary_line(result))
     _out(args, f"Kho dữ liệu: {ws.processed}")
     _out(
         args,
@@ -445,7 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quiet", action="store_true", help="Không in tiến trình.")
     parser.add_argument("--debug", action="store_true", help="In chi tiết lỗi nội bộ.")
-    parser.add_argument("--version", action="version", version=f"qptd {__version__}",
+    parser.add_argument("--version", action="version", version=f"qptd {VERSION}",
                         help="In phiên bản rồi thoát.")  # fmt: skip
     subs = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     subs.required = True

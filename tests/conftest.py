@@ -12,8 +12,8 @@ from qptd_tools.catalog import load_catalog
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.ingest import ingest
 from qptd_tools.intake.template import Filling, build_workbook, save_workbook
-from qptd_tools.sample import write_sample
-from qptd_tools.store import Store
+from qptd_tools.sample.generate import write_sample
+from qptd_tools.store.snapshots import Store
 
 COMMUNE = "01849"  # Xã Dương Quang, Thành phố Bắc Kạn
 

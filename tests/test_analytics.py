@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qptd_tools import awards as A
-from qptd_tools import indicators as I
-from qptd_tools import schedule as S
+from qptd_tools.analytics import awards as A
+from qptd_tools.analytics import deadlines as S
+from qptd_tools.analytics import indicators as I
 
 YEARS = [2009, 2010, 2011]
 CHILDREN = {"huyen": ["xa"], "tinh": ["huyen", "nganh"]}
@@ -235,7 +235,7 @@ def test_award_checks_hit_every_rule(cat):
 
 
 def test_duplicates_match_across_diacritics_spacing_and_case():
-    from qptd_tools.vnformat import same_name
+    from qptd_tools.core.vnformat import same_name
 
     assert same_name("Nguyễn Văn Hùng", "nguyen  van HUNG")
     assert same_name("Nguyễn Văn Hùng", "Nguyễn  văn hùng")
@@ -258,7 +258,7 @@ MONEY = pd.DataFrame([
 def test_award_money_by_hand(cat):
     enriched = A.enrich(MONEY, UNITS, cat.award_forms)
     money = A.money(enriched, UNITS, cat.award_rates, cat.base_salary, rounding=10_000,
-                    reference_date=dt.date(2019, 9, 30)).set_index("record_id")  # fmt: skip
+                    reference_date=dt.date(2019, 9, 30), authorities=cat.authorities).set_index("record_id")  # fmt: skip
     assert money.loc["m1", "amount"] == 6_710_000  # 4,5 × 1.490.000 = 6.705.000 → up to 6.710.000
     assert money.loc["m2", "amount"] == 13_410_000  # × 2 for a collective
     assert money.loc["m3", "amount"] == 210_000  # 0,15 × 1.390.000 = 208.500 (before 01/7/2019)

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from qptd_tools.config import Limits
-from qptd_tools.fsutil import sha256_file
+from qptd_tools.core.config import Limits
+from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import guard
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.ingest import ingest

@@ -10,10 +10,13 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from qptd_tools import batch
-from qptd_tools.errors import UsageInvalid
-from qptd_tools.store import Store
-from qptd_tools.workspace import WorkspaceData
+from qptd_tools.batch import job as batch_job
+from qptd_tools.batch.job import Batch
+from qptd_tools.batch.runner import WORKER_LOST
+from qptd_tools.batch.selection import select_units
+from qptd_tools.core.errors import UsageInvalid
+from qptd_tools.store.snapshots import Store
+from qptd_tools.store.workspace import WorkspaceData
 
 OK, BAD, SLOW, KILL = "01849", "01852", "01855", "01858"
 KILL_WORKER, OTHERS = "01873", ["01864", "01867", "01870"]
@@ -45,22 +48,22 @@ def probe(tmp_path):
 
 
 def test_selection(cat):
-    assert batch.select_units(cat, district="061") == [
+    assert select_units(cat, district="061") == [
         "061",
         *cat.children("061", "xa")["unit_code"],
     ]
-    assert batch.select_units(cat, units=[61, "01858"]) == ["01858", "061"]  # registry order
-    assert len(batch.select_units(cat, level="nganh")) == 27
-    assert len(batch.select_units(cat, all_units=True)) == len(cat.units)
+    assert select_units(cat, units=[61, "01858"]) == ["01858", "061"]  # registry order
+    assert len(select_units(cat, level="nganh")) == 27
+    assert len(select_units(cat, all_units=True)) == len(cat.units)
     with pytest.raises(UsageInvalid):
-        batch.select_units(cat)
+        select_units(cat)
     with pytest.raises(UsageInvalid):
-        batch.select_units(cat, district="01858")
+        select_units(cat, district="01858")
 
 
 def test_failures_are_isolated_and_the_manifest_is_true(workspace, probe):
     data = WorkspaceData(workspace)
-    job = batch.Batch(
+    job = Batch(
         data,
         [OK, BAD, SLOW, KILL],
         workers=2,
@@ -93,11 +96,11 @@ def test_a_dead_worker_process_fails_only_its_unit(workspace, probe):
     """The worker process itself is killed (as the out-of-memory killer would): the pool is
     replaced, the units that were in flight run again alone, only the cause fails."""
     units = [OK, KILL_WORKER, *OTHERS]
-    result = batch.Batch(WorkspaceData(workspace), units, workers=2, notebook=probe,
+    result = Batch(WorkspaceData(workspace), units, workers=2, notebook=probe,
                          progress=False, formats=()).run()  # fmt: skip
     status = {u: e["status"] for u, e in result.entries.items()}
     assert status == {**{u: "ok" for u in units}, KILL_WORKER: "failed"}
-    assert result.entries[KILL_WORKER]["error"] == batch.WORKER_LOST
+    assert result.entries[KILL_WORKER]["error"] == WORKER_LOST
     manifest = json.loads((workspace / "reports" / "manifest.json").read_text(encoding="utf-8"))
     assert {u: e["status"] for u, e in manifest["units"].items()} == status
     assert not list((workspace / "reports").glob("*/.*.tmp.ipynb"))
@@ -106,7 +109,7 @@ def test_a_dead_worker_process_fails_only_its_unit(workspace, probe):
 def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
     data = WorkspaceData(workspace)
     units = ["060", "01858", "01861"]
-    real = batch.run_unit
+    real = batch_job.run_unit
     calls = []
 
     def stop_after_first(task):
@@ -115,17 +118,17 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
         calls.append(task.unit_code)
         return real(task)
 
-    monkeypatch.setattr(batch, "run_unit", stop_after_first)
+    monkeypatch.setattr(batch_job, "run_unit", stop_after_first)
     with pytest.raises(KeyboardInterrupt):
-        batch.Batch(data, units, workers=1, progress=False).run()
+        Batch(data, units, workers=1, progress=False).run()
     manifest = json.loads((workspace / "reports" / "manifest.json").read_text(encoding="utf-8"))
     assert {u: e["status"] for u, e in manifest["units"].items()} == {
         "060": "ok",
         "01858": "interrupted",
         "01861": "interrupted",
     }
-    monkeypatch.setattr(batch, "run_unit", real)
-    resumed = batch.Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
+    monkeypatch.setattr(batch_job, "run_unit", real)
+    resumed = Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
     assert {u: e["status"] for u, e in resumed.entries.items()} == {
         "060": "skipped",
         "01858": "ok",
@@ -141,8 +144,10 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
     )
     # nothing changed: every unit is skipped without computing any analytic
     with monkeypatch.context() as m:
-        m.setattr("qptd_tools.context.compute_all", lambda *a, **k: pytest.fail("recomputed"))
-        again = batch.Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
+        m.setattr(
+            "qptd_tools.report.context.compute_all", lambda *a, **k: pytest.fail("recomputed")
+        )
+        again = Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
     assert again.count("skipped") == 3
     # one commune's own text changes: only its report runs again (the district's report and
     # the other commune's do not show it; a change of figures would, through sums and ranks)
@@ -152,15 +157,13 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
     narrative.loc[mine, "text"] = narrative.loc[mine, "text"] + " Bổ sung."
     with store.locked():
         store.commit({"narrative": ({"01861"}, narrative.loc[mine])}, pd.DataFrame())
-    changed = batch.Batch(WorkspaceData(workspace), units, workers=1, progress=False).run()
+    changed = Batch(WorkspaceData(workspace), units, workers=1, progress=False).run()
     assert {u: e["status"] for u, e in changed.entries.items()} == {
         "060": "skipped",
         "01858": "skipped",
         "01861": "ok",
     }
-    forced = batch.Batch(
-        WorkspaceData(workspace), ["01861"], workers=1, force=True, progress=False
-    ).run()
+    forced = Batch(WorkspaceData(workspace), ["01861"], workers=1, force=True, progress=False).run()
     assert forced.entries["01861"]["status"] == "ok"
 
 
@@ -169,7 +172,7 @@ def test_dask_local_cluster(workspace, probe):
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
-        job = batch.Batch(WorkspaceData(workspace), [OK, BAD, "01861"], notebook=probe, scheduler=cluster.scheduler_address,
+        job = Batch(WorkspaceData(workspace), [OK, BAD, "01861"], notebook=probe, scheduler=cluster.scheduler_address,
                           timeout=60, progress=False, formats=())  # fmt: skip
         result = job.run()
     assert {u: e["status"] for u, e in result.entries.items()} == {
@@ -185,7 +188,7 @@ def test_a_unit_that_cannot_be_written_fails_alone(workspace, probe):
     reports = workspace / "reports"
     reports.mkdir()
     (reports / blocked).write_text("a file where the unit's folder should be", encoding="utf-8")
-    result = batch.Batch(WorkspaceData(workspace), [OK, blocked], workers=1, notebook=probe, progress=False,
+    result = Batch(WorkspaceData(workspace), [OK, blocked], workers=1, notebook=probe, progress=False,
                          formats=()).run()  # fmt: skip
     assert {u: e["status"] for u, e in result.entries.items()} == {OK: "ok", blocked: "failed"}
     assert result.entries[blocked]["error"].startswith(("FileExistsError", "NotADirectoryError"))

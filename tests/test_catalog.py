@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qptd_tools.catalog import load_catalog
-from qptd_tools.errors import CatalogInvalid, UnitUnknown
+from qptd_tools.core.errors import CatalogInvalid, UnitUnknown
 
 SHARED_UNITS = Path(__file__).resolve().parents[2] / "shared" / "data" / "bac-kan-2019-units.csv"
 

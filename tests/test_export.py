@@ -256,9 +256,9 @@ def test_commune_report_texts(executed):
 
 
 def test_award_lists_carry_no_personal_attributes(executed, cat):
-    from qptd_tools import awards
+    from qptd_tools.analytics import awards
     from qptd_tools.export.award_lists import write_lists
-    from qptd_tools.workspace import WorkspaceData
+    from qptd_tools.store.workspace import WorkspaceData
 
     root, _ = executed
     data = WorkspaceData(root)

@@ -9,7 +9,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from qptd_tools import figures
+from qptd_tools.report import figures
 
 YEARS = list(range(2009, 2020))
 TITLE = "Lượt người được phổ biến kiến thức quốc phòng, an ninh ở Bắc Kạn — Đặng, Ưng, Ơn"

@@ -9,7 +9,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from qptd_tools import blocks
+from qptd_tools.report import blocks
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 CONTRACT = {

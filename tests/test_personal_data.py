@@ -16,10 +16,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from qptd_tools import awards, batch
+from qptd_tools.analytics import awards
+from qptd_tools.batch.job import Batch
 from qptd_tools.export.award_lists import LIST_COLUMNS, write_lists
-from qptd_tools.store import Store
-from qptd_tools.workspace import WorkspaceData
+from qptd_tools.store.snapshots import Store
+from qptd_tools.store.workspace import WorkspaceData
 
 MARK = "Canary"
 
@@ -37,7 +38,7 @@ def marked(tmp_path_factory, sample_store_dir, cat):
     with store.locked():
         store.commit({"awards": (set(records["unit_code"]), records)}, pd.DataFrame())
     data = WorkspaceData(root)
-    result = batch.Batch(data, ["06", "061", "01858"], workers=1, progress=False).run()
+    result = Batch(data, ["06", "061", "01858"], workers=1, progress=False).run()
     assert not result.failed
     enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
     lists = write_lists(enriched, cat, root / "reports" / "khen-thuong")

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from qptd_tools.fsutil import sha256_file
+from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.ingest import ingest
 

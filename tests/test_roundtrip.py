@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.ingest import ingest
 from qptd_tools.intake.template import Filling, build_workbook, save_workbook
-from qptd_tools.store import Store
+from qptd_tools.store.snapshots import Store
 
 UNIT = "01849"
 VIET = "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐăâêôơư"

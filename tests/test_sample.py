@@ -8,10 +8,10 @@ import json
 import openpyxl
 import pandas as pd
 
-from qptd_tools import completeness
-from qptd_tools.fsutil import sha256_file
+from qptd_tools.analytics import completeness
+from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import layout as L
-from qptd_tools.sample import DELIBERATE, write_sample
+from qptd_tools.sample.generate import DELIBERATE, write_sample
 
 
 def test_one_labelled_workbook_per_unit(sample_dir, cat):
@@ -114,7 +114,7 @@ def test_deliberate_dates_and_duplicate(sample_store):
 
 
 def test_check_finds_the_deliberate_problems_and_nothing_else(sample_store, cat):
-    from qptd_tools import checks
+    from qptd_tools.analytics import checks
 
     result = checks.run(
         cat,

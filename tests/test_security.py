@@ -12,12 +12,12 @@ import papermill as pm
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from qptd_tools import context
 from qptd_tools.cli import main
+from qptd_tools.core.fsutil import safe_cell
 from qptd_tools.export import QptdDocxExporter, QptdHTMLExporter
-from qptd_tools.fsutil import safe_cell
-from qptd_tools.report import UnitReport
-from qptd_tools.workspace import WorkspaceData
+from qptd_tools.report import context
+from qptd_tools.report.unit import UnitReport
+from qptd_tools.store.workspace import WorkspaceData
 
 from .test_notebooks import NOTEBOOKS, _blocks
 
@@ -114,7 +114,7 @@ def test_hostile_unit_name_and_award_records(workspace, tmp_path, capsys):
     """A hostile unit name (in a workspace's own registry) and award names stay text in the
     report, the awards view and the award list."""
     from qptd_tools.catalog import load_catalog
-    from qptd_tools.views import AwardsView
+    from qptd_tools.report.views import AwardsView
 
     name = "Xã <b>Bằng</b> Thành <script>x()</script>"
     registry = load_catalog().units.copy()
@@ -153,12 +153,12 @@ def test_hostile_unit_name_and_award_records(workspace, tmp_path, capsys):
 @pytest.mark.parametrize("code", ["../061", "061/../06", "..", "..\\061", "/etc/passwd", "01858/x"])
 def test_unit_codes_with_paths_are_refused_before_any_path(workspace, cat, code, capsys):
     """A unit code is checked against the registry before it becomes part of a path."""
-    from qptd_tools import batch
-    from qptd_tools.errors import QptdError
+    from qptd_tools.batch.selection import select_units
+    from qptd_tools.core.errors import QptdError
 
     before = sorted(p for p in workspace.parent.rglob("*"))
     with pytest.raises(QptdError) as err:
-        batch.select_units(cat, units=[code])
+        select_units(cat, units=[code])
     assert err.value.code in {"QPTD-E081", "QPTD-E023"}
     with pytest.raises(QptdError):
         UnitReport.open(code, root=str(workspace))

@@ -8,7 +8,7 @@ import multiprocessing
 import pandas as pd
 import pytest
 
-from qptd_tools.errors import StoreLocked
+from qptd_tools.core.errors import StoreLocked
 from qptd_tools.intake.ingest import ingest
 from qptd_tools.intake.template import Filling
 
@@ -79,7 +79,7 @@ def test_crash_mid_write_keeps_previous_store(tmp_path, cat, store, monkeypatch)
 
 
 def _hold_lock(path, ready, release):
-    from qptd_tools.store import Store
+    from qptd_tools.store.snapshots import Store
 
     with Store(path).locked():
         ready.set()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from qptd_tools.fsutil import sha256_file
+from qptd_tools.core.config import SAMPLE_LABEL
+from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.template import build_workbook, save_workbook
 
@@ -84,5 +85,5 @@ def test_sample_label(tmp_path, cat):
     save_workbook(build_workbook(cat, "061", sample=True), path)
     wb = openpyxl.load_workbook(path)
     for name in (L.SHEET_INFO, L.SHEET_VALUES, L.SHEET_AWARDS, L.SHEET_NARRATIVE):
-        assert wb[name]["A3"].value == L.SAMPLE_LABEL
+        assert wb[name]["A3"].value == SAMPLE_LABEL
     assert wb[L.SHEET_META]["B4"].value == 1

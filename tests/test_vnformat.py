@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from qptd_tools import vnformat as f
+from qptd_tools.core import vnformat as f
 
 
 def test_numbers():

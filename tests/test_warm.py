@@ -8,7 +8,7 @@ import nbformat
 import papermill as pm
 from nbformat.v4 import new_code_cell, new_notebook
 
-import qptd_tools.warm as warm
+import qptd_tools.batch.warm as warm
 
 
 def _notebook(path, source):
@@ -40,7 +40,7 @@ import os, json, matplotlib as mpl, matplotlib.pyplot as plt
 import qptd_tools.catalog as c
 json.dump({"pid": os.getpid(), "leak": "leak" in globals(), "linewidth": mpl.rcParams["lines.linewidth"],
            "figures": plt.get_fignums(), "cache": c._load_cached.cache_info().currsize,
-           "warm": "qptd_tools.report" in __import__("sys").modules, "cwd": os.getcwd(),
+           "warm": "qptd_tools.report.unit" in __import__("sys").modules, "cwd": os.getcwd(),
            "history": [k for k, v in globals().items() if "first" + " unit" in str(v) or "sec" + "ret =" in str(v)]},
           open(out, "w"))
 """

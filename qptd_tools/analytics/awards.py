@@ -14,12 +14,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from qptd_tools.vnformat import fold, same_name
+from qptd_tools.core.vnformat import fold, same_name
 
 LOCAL_LEVELS = ("xa", "huyen", "tinh")
 FINDING_COLUMNS = ["code", "unit_code", "record_id", "form", "message"]
 DEFAULT_BY = ["form", "recipient_type", "recipient_group", "deciding_level", "status"]
-PAYERS = {"bqp": "Bộ Quốc phòng", "qk1": "Quân khu 1"}
 
 
 def _root(units: pd.DataFrame) -> str:
@@ -261,13 +260,15 @@ def money(
     *,
     rounding: int,
     reference_date: dt.date,
+    authorities: pd.DataFrame,
 ) -> pd.DataFrame:
     """Return each record's award money and who pays it.
 
     ``amount = coefficient × base salary on the decision date (the reference date for a
     proposal) × 2 for a collective``, rounded up to a multiple of ``rounding`` đồng
     (Decree 91/2017/NĐ-CP, Điều 68). ``rate_confirmed`` is False where the catalogue marks
-    the rate unconfirmed; ``amount`` is NaN where no rate is known.
+    the rate unconfirmed; ``amount`` is NaN where no rate is known. ``authorities`` names the
+    payer of forms paid outside the local levels (``authorities.csv``: Bộ Quốc phòng, …).
     """
     columns = ["record_id", "unit_code", "recipient_type", "form", "status", "decision_date", "paid_by",
                "salary_date", "base_salary", "coefficient", "amount", "rate_confirmed", "payer_code", "payer"]  # fmt: skip
@@ -304,8 +305,9 @@ def money(
         ),
     )
     out["payer_code"] = payer
+    payers = dict(zip(authorities["code"], authorities["payer"], strict=True))
     out["payer"] = [
-        names.get(p, PAYERS.get(pb, pb)) if p else PAYERS.get(pb, pb)
+        names.get(p, payers.get(pb, pb)) if p else payers.get(pb, pb)
         for p, pb in zip(payer, out["paid_by"], strict=True)
     ]
     return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qptd_tools import awards, completeness, indicators, schedule
+from qptd_tools.analytics import awards, completeness, deadlines, indicators
 from qptd_tools.catalog import Catalog
 
 COLUMNS = [
@@ -25,7 +25,6 @@ COLUMNS = [
     "event",
     "message",
 ]
-LEVELS = ("xa", "huyen", "tinh", "nganh", "donvi")
 
 
 @dataclass
@@ -73,7 +72,8 @@ def run(
     missing = completeness.missing_values(submitted, cat.indicators, values, years)
     sections = completeness.missing_sections(submitted, cat.outline, narrative)
     per_level = {
-        lv: len(cat.indicators_for(lv, inputs_only=True)) * len(cat.years) for lv in LEVELS
+        lv: len(cat.indicators_for(lv, inputs_only=True)) * len(cat.years)
+        for lv in cat.levels["code"]
     }
     expected = units.set_index("unit_code")["level"].map(per_level)
     summary = completeness.summary(status, missing, sections, expected)
@@ -85,7 +85,7 @@ def run(
     )
     enriched = awards.enrich(award_records, units, cat.award_forms)
     district = awards.district_of(units)
-    board = schedule.board(units, conferences, cat.deadlines, district)
+    board = deadlines.board(units, conferences, cat.deadlines, district)
 
     parts = [
         completeness.findings(status, missing, sections),
@@ -101,7 +101,7 @@ def run(
             cat.collective_levels,
             cat.award_quotas,
         ),
-        schedule.findings(board),
+        deadlines.findings(board),
     ]
     found = pd.concat([_frame(p, names) for p in parts if len(p)], ignore_index=True)
     if found.empty:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from qptd_tools import vnformat
+from qptd_tools.core import vnformat
 
 KEY = ["unit_code", "indicator"]
 

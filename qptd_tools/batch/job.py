@@ -23,62 +23,19 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
-from qptd_tools import __version__
-from qptd_tools.errors import StoreEmpty, UsageInvalid, fail
-from qptd_tools.fsutil import atomic_write_bytes, sha256_file
-from qptd_tools.pool import LocalPool, stop
-from qptd_tools.runner import REPORT_NAME, WORKER_LOST, Task, export, run_unit
-
-__all__ = ["REPORT_NAME", "WORKER_LOST", "Batch", "BatchResult", "Task", "export", "run_unit",
-           "select_units", "summary_line"]  # fmt: skip
+from qptd_tools.batch.pool import LocalPool, stop
+from qptd_tools.batch.runner import Task, run_unit
+from qptd_tools.batch.selection import default_notebook
+from qptd_tools.core.config import VERSION
+from qptd_tools.core.errors import StoreEmpty, fail
+from qptd_tools.core.fsutil import atomic_write_bytes, sha256_file
 
 if TYPE_CHECKING:  # the analytics are loaded by the batch, not by its workers
-    from qptd_tools import context
-    from qptd_tools.catalog import Catalog
-    from qptd_tools.workspace import WorkspaceData
+    from qptd_tools.report import context
+    from qptd_tools.store.workspace import WorkspaceData
 
-NOTEBOOK = "unit_report.ipynb"
 MANIFEST = "manifest.json"
 DONE = ("ok", "skipped")
-
-
-def select_units(
-    cat: Catalog,
-    units: Iterable[str] = (),
-    district: str | None = None,
-    level: str | None = None,
-    all_units: bool = False,
-) -> list[str]:
-    """Return the units a batch runs, in registry order.
-
-    ``district`` gives the district and all its communes; ``level`` every unit of a level.
-
-    Raises
-    ------
-    UsageInvalid
-        QPTD-E082 when nothing is selected; UnitUnknown (QPTD-E081) for an unknown code.
-    """
-    chosen: set[str] = {cat.resolve(u) for u in units}
-    if district:
-        code = cat.resolve(district)
-        if cat.unit(code)["level"] != "huyen":
-            raise fail(UsageInvalid, "QPTD-E082", detail=f"{code} không phải mã huyện")
-        chosen |= {code, *cat.children(code, "xa")["unit_code"]}
-    if level:
-        chosen |= set(cat.units.loc[cat.units["level"] == level, "unit_code"])
-    if all_units:
-        chosen |= set(cat.units["unit_code"])
-    if not chosen:
-        raise fail(UsageInvalid, "QPTD-E082", detail="chọn --unit, --district, --level hoặc --all")
-    return [c for c in cat.units["unit_code"] if c in chosen]
-
-
-def default_notebook(root: Path) -> Path:
-    """Return the unit report notebook: the workspace's, else the one beside the package."""
-    for folder in (root / "notebooks", Path(__file__).resolve().parents[1] / "notebooks"):
-        if (folder / NOTEBOOK).is_file():
-            return folder / NOTEBOOK
-    raise fail(UsageInvalid, "QPTD-E082", detail=f"không tìm thấy notebooks/{NOTEBOOK}")
 
 
 @dataclass
@@ -124,7 +81,7 @@ class Batch:
     formats
         Exports written beside each executed notebook (``html``, ``docx``).
     warm
-        Run units in one warm kernel per worker (:mod:`qptd_tools.warm`); ``False`` starts a
+        Run units in one warm kernel per worker (:mod:`qptd_tools.batch.warm`); ``False`` starts a
         fresh kernel for every unit.
     """
 
@@ -186,7 +143,7 @@ class Batch:
 
     def prepare(self) -> list[Task]:
         """Compute every analytic once and write each unit's context; return the tasks."""
-        from qptd_tools import context
+        from qptd_tools.report import context
 
         planned = self._plan(self.units, self.inputs_key())
         for _, ctx, path in planned:
@@ -197,7 +154,7 @@ class Batch:
         self, units: Iterable[str], inputs: str
     ) -> list[tuple[Task, context.UnitContext, Path]]:
         """Compute every analytic once; return each unit's task, context and context file."""
-        from qptd_tools import context
+        from qptd_tools.report import context
 
         notebook = self.notebook or default_notebook(self.data.paths.root)
         shared = context.compute_all(self.data)
@@ -261,23 +218,9 @@ class Batch:
         yield from self._pool(self.workers).run(tasks, pool)
 
     def _dispatch_dask(self, tasks: list[Task]) -> Iterator[dict[str, Any]]:
-        try:
-            from distributed import Client, as_completed
-        except ImportError as exc:
-            raise fail(
-                UsageInvalid, "QPTD-E082", detail="chưa cài dask: pip install 'qptd-toolkit[dask]'"
-            ) from exc
-        if not tasks:
-            return
-        with Client(self.scheduler, timeout="30s") as client:
-            futures = client.map(
-                run_unit,
-                tasks,
-                pure=False,
-                key=[f"qptd-{t.unit_code}-{t.fingerprint[:8]}" for t in tasks],
-            )
-            for future in as_completed(futures):
-                yield future.result()
+        from qptd_tools.batch.dask import dispatch
+
+        yield from dispatch(str(self.scheduler), tasks)
 
     def run(self) -> BatchResult:
         """Run the batch; return every selected unit's manifest entry.
@@ -285,7 +228,7 @@ class Batch:
         A KeyboardInterrupt stops the workers; the units not finished are recorded as
         ``interrupted`` and the exception propagates after the manifest is written.
         """
-        from qptd_tools import context
+        from qptd_tools.report import context
 
         manifest = self.read_manifest()
         units = manifest.setdefault("units", {})
@@ -343,11 +286,11 @@ class Batch:
         return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted)
 
     def _write_index(self, entries: dict[str, dict[str, Any]]) -> None:
-        from qptd_tools import awards, schedule
+        from qptd_tools.analytics import awards, deadlines
         from qptd_tools.export.index import write_index
 
         cat, subs = self.data.catalog, self.data.submissions
-        board = schedule.board(
+        board = deadlines.board(
             cat.units, self.data.conferences, cat.deadlines, awards.district_of(cat.units)
         )
         sample = bool(subs["is_sample"].any()) if len(subs) else False
@@ -365,7 +308,7 @@ def _toolkit_digest() -> str:
     A change to any of them can change a report, so it makes every unit run again.
     """
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(VERSION.encode())
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(f"{path.relative_to(package)}:".encode())

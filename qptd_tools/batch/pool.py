@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qptd_tools.runner import WORKER_LOST, Task, entry, exporter, run_unit, stderr_to
+from qptd_tools.batch.runner import WORKER_LOST, Task, entry, exporter, run_unit, stderr_to
 
 
 @dataclass
@@ -127,10 +127,10 @@ def _start_worker(engine: str, formats: tuple[str, ...], logs: str) -> None:
     """
     try:
         Path(logs).mkdir(parents=True, exist_ok=True)
-        import papermill  # noqa: F401  (first: importing it loads qptd_tools.warm's engine)
+        import papermill  # noqa: F401  (first: importing it loads qptd_tools.batch.warm's engine)
 
         if engine == "qptd_warm":
-            from qptd_tools import warm
+            from qptd_tools.batch import warm
 
             with stderr_to(Path(logs) / f"worker-{os.getpid()}.log"):
                 warm.kernel("python3", start_timeout=120)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qptd_tools.fsutil import atomic_write_bytes
+from qptd_tools.core.fsutil import atomic_write_bytes
 
 
 @dataclass
@@ -139,7 +139,7 @@ def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str |
     import papermill as pm
 
     if task.engine == "qptd_warm":
-        import qptd_tools.warm  # noqa: F401  (registers the engine)
+        import qptd_tools.batch.warm  # noqa: F401  (registers the engine)
     try:
         pm.execute_notebook(
             task.notebook,

@@ -29,7 +29,9 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-WARMUP = "import qptd_tools.report, qptd_tools.views, qptd_tools.explore  # noqa\n"
+WARMUP = (
+    "import qptd_tools.report.unit, qptd_tools.report.views, qptd_tools.report.explore  # noqa\n"
+)
 CHDIR = "__import__('os').chdir({path!r})"
 # What %reset -f does, without its two full garbage collections (a quarter of a unit's time):
 # every name the unit defined, the input and output history, matplotlib's settings and
@@ -37,7 +39,7 @@ CHDIR = "__import__('os').chdir({path!r})"
 RESET = """\
 def _qptd_reset(ip=get_ipython()):
     import matplotlib as mpl, matplotlib.pyplot as plt
-    import qptd_tools.catalog as catalog, qptd_tools.docmeta as docmeta
+    import qptd_tools.catalog as catalog, qptd_tools.report.docmeta as docmeta
     import re
     numbered = re.compile(r"_i?[0-9]+$")  # _5, _i5: an output and an input of the unit
     hidden = ip.user_ns_hidden

@@ -1,6 +1,6 @@
-"""The catalogues of a review: data files shipped in the package, and their loaders.
+"""Layer 1, the catalogues of a review: data files shipped in the package, and their loaders.
 
-Each file is checked row by row against its schema (``schemas.py``) and across files
+May import ``core`` only. Each file is checked row by row against its schema (``schemas.py``) and across files
 (every parent unit exists, every indicator's section is in the outline, …). A workspace
 may override any file by putting one of the same name in ``<root>/catalog/``.
 """
@@ -12,15 +12,16 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from qptd_tools.catalog import schemas
-from qptd_tools.errors import CatalogInvalid, Problem, UnitUnknown, fail
+from qptd_tools.core.errors import CatalogInvalid, Problem, UnitUnknown, fail
 
+_Model = TypeVar("_Model", bound=BaseModel)
 BUNDLED = Path(str(resources.files("qptd_tools.catalog") / "data"))
 
 _FILES: dict[str, type[BaseModel]] = {
@@ -36,6 +37,8 @@ _FILES: dict[str, type[BaseModel]] = {
     "award_quotas": schemas.AwardQuotaRow,
     "targets": schemas.TargetRow,
     "sources": schemas.SourceRow,
+    "levels": schemas.LevelRow,
+    "authorities": schemas.AuthorityRow,
 }
 
 
@@ -89,6 +92,9 @@ class Catalog:
     award_quotas: pd.DataFrame
     targets: pd.DataFrame
     sources: pd.DataFrame
+    levels: pd.DataFrame
+    authorities: pd.DataFrame
+    views: schemas.Views
     origin: dict[str, str]
 
     @property
@@ -158,6 +164,11 @@ class Catalog:
             mask &= self.indicators["kind"] != "ratio"
         return self.indicators.loc[mask]
 
+    def level_name(self, level: str, form: str = "name") -> str:
+        """Return a level's Vietnamese name: ``name`` ("Cấp huyện"), ``short_name``, ``plural``."""
+        match = self.levels.loc[self.levels["code"] == level, form]
+        return str(match.iloc[0]) if not match.empty else level
+
     def section_title(self, section_id: str) -> str:
         """Return an outline section's heading, with the review period filled in."""
         row = self.outline.loc[self.outline["section_id"] == section_id].iloc[0]
@@ -177,10 +188,10 @@ def _locate(name: str, override_dir: Path | None) -> Path:
     return BUNDLED / name
 
 
-def _load_review(path: Path) -> schemas.Review:
+def _load_yaml(path: Path, model: type[_Model]) -> _Model:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return schemas.Review.model_validate(data)
+        return model.model_validate(data)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise _invalid(path, str(exc).splitlines()[0]) from exc
 
@@ -211,6 +222,16 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
     if set(cat["award_rates"]["form"]) != forms:
         raise _invalid(paths["award_rates"], "danh sách hình thức không khớp award_forms.csv")
     cited = set(cat["sources"]["id"])
+    levels = set(cat["levels"]["code"])
+    if levels != set(schemas.LEVELS):
+        raise _invalid(paths["levels"], f"cần đủ các cấp {', '.join(schemas.LEVELS)}")
+    authorities = set(cat["authorities"]["code"])
+    for column in ("decided_by", "paid_by"):
+        missing_auth = sorted(set(cat["award_forms"][column]) - authorities)
+        if missing_auth:
+            raise _invalid(
+                paths["award_forms"], f"cấp không có trong authorities.csv: {missing_auth}"
+            )
     for name in (
         "award_forms",
         "award_rates",
@@ -218,6 +239,8 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
         "base_salary",
         "deadlines",
         "recipient_groups",
+        "levels",
+        "authorities",
     ):
         missing = sorted(set(cat[name]["source"]) - cited)
         if missing:
@@ -229,15 +252,24 @@ def _load_cached(override_dir: Path | None, signature: tuple[tuple[str, int], ..
     paths = {name: _locate(f"{name}.csv", override_dir) for name in _FILES}
     frames = {name: _read_rows(paths[name], model) for name, model in _FILES.items()}
     review_path = _locate("review.yaml", override_dir)
-    review = _load_review(review_path)
+    review = _load_yaml(review_path, schemas.Review)
+    views_path = _locate("views.yaml", override_dir)
+    views = _load_yaml(views_path, schemas.Views)
     period = {"start": review.period_start, "end": review.period_end}
     for column in ("title", "guidance"):
         frames["outline"][column] = frames["outline"][column].map(lambda t: t.format(**period))
     frames["outline"] = frames["outline"].sort_values("order", ignore_index=True)
     _cross_check(frames, paths)
+    unknown = sorted(views.codes() - set(frames["indicators"]["code"]))
+    unknown += sorted(set(views.report.trend_sections) - set(frames["outline"]["section_id"]))
+    if unknown:
+        raise _invalid(
+            views_path, f"chỉ tiêu hoặc mục đề cương không tồn tại: {', '.join(unknown)}"
+        )
     origin = {name: str(path) for name, path in paths.items()}
     origin["review"] = str(review_path)
-    return Catalog(review=review, origin=origin, **frames)
+    origin["views"] = str(views_path)
+    return Catalog(review=review, views=views, origin=origin, **frames)
 
 
 def load_catalog(root: str | Path | None = None) -> Catalog:

@@ -41,6 +41,7 @@ class IndicatorRow(_Row):
 
     code: str = Field(pattern=r"^[A-Z0-9_]+$")
     name: str = Field(min_length=1)
+    short_label: str = Field(min_length=1)
     unit: str = Field(min_length=1)
     section_id: str
     kind: Literal["flow", "stock", "flag", "ratio"]
@@ -153,11 +154,71 @@ class TargetRow(_Row):
     source: str
 
 
+class LevelRow(_Row):
+    """One level of unit (``levels.csv``): its names in Vietnamese."""
+
+    code: Level
+    order: int
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    plural: str = Field(min_length=1)
+    territorial: bool
+    source: str
+
+
+class AuthorityRow(_Row):
+    """One authority that decides award forms (``authorities.csv``), and who pays its awards."""
+
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    order: int
+    name: str = Field(min_length=1)
+    payer: str = Field(min_length=1)
+    source: str
+
+
 class SourceRow(_Row):
     """One cited source (``sources.csv``)."""
 
     id: str
     citation: str
+
+
+class ReportViews(_Row):
+    """The indicators of the unit report's appendix views (``views.yaml``, ``report``)."""
+
+    trend_sections: tuple[str, ...]
+    children_table: tuple[str, ...]
+    children_figure: dict[str, str]
+
+    @field_validator("children_figure")
+    @classmethod
+    def _has_default(cls, value: dict[str, str]) -> dict[str, str]:
+        if "default" not in value:
+            raise ValueError("children_figure cần khóa default")
+        return value
+
+    def compare_code(self, level: str) -> str:
+        """Return the indicator the sub-units of a unit of ``level`` are compared on."""
+        return self.children_figure.get(level, self.children_figure["default"])
+
+
+class OverviewViews(_Row):
+    """The indicators of the overview notebook (``views.yaml``, ``overview``)."""
+
+    table: tuple[str, ...]
+    figures: tuple[str, ...]
+
+
+class Views(_Row):
+    """Which indicators each table and figure shows (``views.yaml``)."""
+
+    report: ReportViews
+    overview: OverviewViews
+
+    def codes(self) -> set[str]:
+        """Return every indicator code the views name."""
+        r, o = self.report, self.overview
+        return {*r.children_table, *r.children_figure.values(), *o.table, *o.figures}
 
 
 class Review(_Row):

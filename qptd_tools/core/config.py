@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 ENV_ROOT = "QPTD_ROOT"
+# The label on every sheet, page and document made from the synthetic sample.
+SAMPLE_LABEL = "DỮ LIỆU MẪU — không phải số liệu thật"
+
+try:
+    VERSION = version("qptd-toolkit")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    VERSION = "0.0.0"
 
 
 @dataclass(frozen=True)
@@ -81,3 +89,20 @@ class Workspace:
     def catalog_overrides(self) -> Path:
         """Catalogue files here replace the bundled ones of the same name."""
         return self.root / "catalog"
+
+
+def find_root(root: str | os.PathLike[str] | None = None) -> Path:
+    """Return the workspace root.
+
+    That is ``root``, else ``$QPTD_ROOT``, else the nearest folder up from the current one
+    that holds a store (``data/processed``), else the current folder.
+    """
+    if root:
+        return Path(root).expanduser().resolve()
+    if os.environ.get(ENV_ROOT):
+        return Path(os.environ[ENV_ROOT]).expanduser().resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "processed" / "CURRENT").is_file():
+            return folder
+    return here

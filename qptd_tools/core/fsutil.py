@@ -10,7 +10,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from qptd_tools.errors import Problem, WriteFailed
+from qptd_tools.core.errors import Problem, WriteFailed
 
 FIXED_ZIP_TIME = (2019, 1, 1, 0, 0, 0)
 

@@ -15,11 +15,13 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from qptd_tools import awards, docmeta, vnformat
+from qptd_tools.analytics import awards
 from qptd_tools.catalog import Catalog
+from qptd_tools.core import vnformat
+from qptd_tools.core.fsutil import atomic_write_bytes, normalize_zip, safe_cell
 from qptd_tools.export.collect import Document
 from qptd_tools.export.docx_build import build
-from qptd_tools.fsutil import atomic_write_bytes, normalize_zip, safe_cell
+from qptd_tools.report import docmeta
 
 LIST_COLUMNS = ["STT", "Hình thức khen thưởng", "Đối tượng", "Tên tập thể / Họ và tên",
                 "Chức vụ, đơn vị công tác", "Đơn vị đề nghị", "Tình trạng", "Số quyết định", "Ngày quyết định"]  # fmt: skip
@@ -116,7 +118,7 @@ def write_lists(enriched: pd.DataFrame, cat: Catalog, out_dir: Path, root: Path 
     Parameters
     ----------
     enriched
-        Award records (:func:`qptd_tools.awards.enrich`).
+        Award records (:func:`qptd_tools.analytics.awards.enrich`).
     cat
         The catalogues.
     out_dir

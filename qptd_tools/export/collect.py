@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from qptd_tools.blocks import MIME
+from qptd_tools.report.blocks import MIME
 
 
 @dataclass

@@ -26,10 +26,10 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from qptd_tools.blocks import heading_text
+from qptd_tools.core.config import SAMPLE_LABEL
+from qptd_tools.core.fsutil import normalize_zip
 from qptd_tools.export.collect import Document
-from qptd_tools.fsutil import normalize_zip
-from qptd_tools.intake.layout import SAMPLE_LABEL
+from qptd_tools.report.blocks import heading_text
 
 # Elements that must follow the one being inserted (OOXML schema order), so Word opens the file.
 PPR_AFTER_PBDR = tuple(f"w:{t}" for t in (

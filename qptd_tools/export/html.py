@@ -13,8 +13,8 @@ import jinja2
 from nbconvert.exporters import Exporter
 from traitlets import default
 
-from qptd_tools import blocks
 from qptd_tools.export.collect import Document, collect
+from qptd_tools.report import blocks
 
 _TEMPLATES = resources.files("qptd_tools.export") / "templates"
 _ENV = jinja2.Environment(

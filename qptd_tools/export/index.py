@@ -8,19 +8,13 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from qptd_tools import schedule, vnformat
+from qptd_tools.analytics import deadlines
 from qptd_tools.catalog import Catalog
-from qptd_tools.fsutil import atomic_write_bytes
+from qptd_tools.core import vnformat
+from qptd_tools.core.fsutil import atomic_write_bytes
 
 STATUS = {"ok": "Đã lập", "skipped": "Đã lập (không đổi)", "failed": "Lỗi", "timeout": "Quá thời gian",
           "interrupted": "Dừng giữa chừng"}  # fmt: skip
-LEVELS = {
-    "tinh": "Tỉnh",
-    "huyen": "Huyện",
-    "xa": "Xã",
-    "nganh": "Sở, ngành",
-    "donvi": "Đơn vị quân đội",
-}
 
 _PAGE = jinja2.Environment(autoescape=True).from_string("""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>Báo cáo sơ kết QPTD — danh sách</title>
@@ -69,14 +63,14 @@ def write_index(reports: Path, entries: dict[str, dict[str, Any]], cat: Catalog,
                  if (reports / unit.unit_code / name).is_file()]  # fmt: skip
         late = {"late": "late", "missing": "missing"}
         rows.append({
-            "code": unit.unit_code, "name": unit.name, "level": LEVELS.get(unit.level, unit.level),
+            "code": unit.unit_code, "name": unit.name, "level": cat.level_name(unit.level, "short_name"),
             "status": STATUS.get(str(entry.get("status")), entry.get("status")), "status_key": entry.get("status"),
             "links": links,
             "conf_date": _date(b["conference_date"]) if b is not None else "–",
-            "conf": schedule.STATUS.get(b["conference_status"], "") if b is not None else "",
+            "conf": deadlines.STATUS.get(b["conference_status"], "") if b is not None else "",
             "conf_key": late.get(b["conference_status"], "") if b is not None else "",
             "rep_date": _date(b["report_date"]) if b is not None else "–",
-            "rep": schedule.STATUS.get(b["report_status"], "") if b is not None else "",
+            "rep": deadlines.STATUS.get(b["report_status"], "") if b is not None else "",
             "rep_key": late.get(b["report_status"], "") if b is not None else "",
         })  # fmt: skip
     done = sum(e.get("status") in ("ok", "skipped") for e in entries.values())

@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from qptd_tools.config import LIMITS
-from qptd_tools.errors import InputRejected, Problem
+from qptd_tools.core.config import LIMITS
+from qptd_tools.core.errors import InputRejected, Problem
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 TABLE_SUFFIXES = {".csv", ".parquet"}

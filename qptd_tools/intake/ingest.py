@@ -17,14 +17,14 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from qptd_tools.catalog import Catalog
-from qptd_tools.errors import InputRejected, Problem
-from qptd_tools.fsutil import sha256_file
+from qptd_tools.core.errors import InputRejected, Problem
+from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.guard import TABLE_SUFFIXES, WORKBOOK_SUFFIXES, check_file
 from qptd_tools.intake.tabular import read_table
 from qptd_tools.intake.validate import validate_raw
 from qptd_tools.intake.workbook import read_workbook
-from qptd_tools.store import Store
+from qptd_tools.store.snapshots import Store
 
 SUFFIXES = WORKBOOK_SUFFIXES | TABLE_SUFFIXES | {".xls"}
 _SHEETS = {

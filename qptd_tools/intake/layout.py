@@ -17,7 +17,6 @@ SHEET_LISTS = "Danh mục"
 SHEET_META = "_meta"
 REQUIRED_SHEETS = (SHEET_INFO, SHEET_VALUES, SHEET_AWARDS, SHEET_NARRATIVE)
 
-SAMPLE_LABEL = "DỮ LIỆU MẪU — không phải số liệu thật"
 HEADER_ROW = 4  # header row of the three table sheets; data starts below it
 INFO_FIRST_ROW = 4
 AWARD_ROWS = 300  # prepared, unlocked rows in the awards sheet
@@ -80,13 +79,6 @@ NARRATIVE_COLUMNS = (
 RECIPIENT_TYPES = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân"}
 STATUSES = {"de_nghi": "Đề nghị", "quyet_dinh": "Quyết định"}
 GENDERS = {"nam": "Nam", "nu": "Nữ"}
-LEVEL_NAMES = {
-    "tinh": "Cấp tỉnh",
-    "huyen": "Cấp huyện",
-    "xa": "Cấp xã",
-    "nganh": "Sở, ban, ngành, đoàn thể",
-    "donvi": "Đơn vị quân đội",
-}
 CODE_SEPARATOR = " – "
 
 

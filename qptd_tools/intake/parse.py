@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from qptd_tools import vnformat
+from qptd_tools.core import vnformat
 
 _BLANKS = {"", "-", "–", "—", "x", "X", "…", "..."}
 _VN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$")

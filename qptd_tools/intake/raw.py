@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from qptd_tools import tables
-from qptd_tools.errors import Problem
+from qptd_tools.core.errors import Problem
 from qptd_tools.intake import layout as L
+from qptd_tools.store import tables
 
 VALUE_COLUMNS = ["unit_code", "indicator", "year", "raw", "cell", "row"]
 AWARD_FIELDS = [c.field for c in L.AWARD_COLUMNS]

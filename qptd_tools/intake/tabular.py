@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from qptd_tools import tables
-from qptd_tools.errors import InputRejected, Problem
+from qptd_tools.core.errors import InputRejected, Problem
 from qptd_tools.intake.raw import RawTables
 from qptd_tools.intake.text import repair_legacy, vietnamese_score
+from qptd_tools.store import tables
 
 REQUIRED = {
     "values": {"unit_code", "year", "indicator", "value"},

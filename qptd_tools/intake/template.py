@@ -20,7 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qptd_tools.catalog import Catalog
-from qptd_tools.fsutil import atomic_write_bytes, normalize_zip
+from qptd_tools.core.config import SAMPLE_LABEL
+from qptd_tools.core.fsutil import atomic_write_bytes, normalize_zip
 from qptd_tools.intake import layout as L
 
 FONT = "Times New Roman"
@@ -54,7 +55,7 @@ def _title(ws: Worksheet, text: str, subtitle: str, sample: bool) -> None:
     ws["A2"] = subtitle
     ws["A2"].font = _font(size=12)
     if sample:
-        ws["A3"] = L.SAMPLE_LABEL
+        ws["A3"] = SAMPLE_LABEL
         ws["A3"].font = _font(bold=True, size=12, color="C00000")
 
 
@@ -91,7 +92,7 @@ def _guide(wb: Workbook, cat: Catalog, unit: Mapping[str, object], sample: bool)
     lines = [
         f"BIỂU MẪU SỐ LIỆU {review.title.upper()}",
         f"Đơn vị: {unit['name']} (mã {unit['unit_code']})",
-        L.SAMPLE_LABEL if sample else "",
+        SAMPLE_LABEL if sample else "",
         "",
         "Cách điền:",
         f"1. Trang “{L.SHEET_INFO}”: điền người lập biểu, ngày tổ chức hội nghị sơ kết, "
@@ -113,21 +114,23 @@ def _guide(wb: Workbook, cat: Catalog, unit: Mapping[str, object], sample: bool)
     ]
     for row, text in enumerate(lines, start=1):
         cell = ws.cell(row=row, column=1, value=text or None)
-        cell.font = _font(bold=row == 1 or text == L.SAMPLE_LABEL, size=14 if row == 1 else 12)
-        if text == L.SAMPLE_LABEL:
+        cell.font = _font(bold=row == 1 or text == SAMPLE_LABEL, size=14 if row == 1 else 12)
+        if text == SAMPLE_LABEL:
             cell.font = _font(bold=True, color="C00000")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 120
     _protect(ws)
 
 
-def _info(wb: Workbook, unit: Mapping[str, object], filling: Filling, sample: bool) -> None:
+def _info(
+    wb: Workbook, cat: Catalog, unit: Mapping[str, object], filling: Filling, sample: bool
+) -> None:
     ws = wb.create_sheet(L.SHEET_INFO)
     _title(ws, "THÔNG TIN ĐƠN VỊ VÀ HỘI NGHỊ SƠ KẾT", str(unit["name"]), sample)
     fixed = {
         "unit_code": unit["unit_code"],
         "unit_name": unit["name"],
-        "level": L.LEVEL_NAMES[str(unit["level"])],
+        "level": cat.level_name(str(unit["level"])),
     }
     for offset, (name, label) in enumerate(L.INFO_FIELDS):
         row = L.INFO_FIRST_ROW + offset
@@ -311,7 +314,7 @@ def build_workbook(
     filling = filling or Filling()
     wb = Workbook()
     _guide(wb, cat, unit, sample)
-    _info(wb, unit, filling, sample)
+    _info(wb, cat, unit, filling, sample)
     _values(wb, cat, unit, filling, sample)
     refs = _lists(wb, cat)
     _awards(wb, unit, filling, refs, sample)

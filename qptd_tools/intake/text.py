@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Literal
 
-from qptd_tools.vnformat import fold
+from qptd_tools.core.vnformat import fold
 
 Encoding = Literal["TCVN3", "VNI"]
 __all__ = ["clean_text", "fold", "repair_legacy", "vietnamese_score"]

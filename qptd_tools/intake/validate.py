@@ -12,14 +12,14 @@ from typing import Any
 
 import pandas as pd
 
-from qptd_tools import tables
 from qptd_tools.catalog import Catalog
 from qptd_tools.catalog.schemas import UNIT_CODE_RE
-from qptd_tools.errors import Problem
+from qptd_tools.core.errors import Problem
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.parse import ParseFailed, parse_date, parse_number
 from qptd_tools.intake.raw import RawTables
 from qptd_tools.intake.text import clean_text, fold
+from qptd_tools.store import tables
 
 
 def _plain(value: Any) -> str:
@@ -134,7 +134,7 @@ class _Validator:
                 continue
             level = self.level[unit]
             if level not in ind["levels"]:
-                report("QPTD-E035", indicator=code, detail=L.LEVEL_NAMES[level])
+                report("QPTD-E035", indicator=code, detail=self.cat.level_name(level))
                 continue
             cell = {"cell": rec.cell} if rec.cell else {}
             loc = dict(table="values", row=rec.row, column="year" if not rec.cell else "")

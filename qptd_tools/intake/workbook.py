@@ -17,8 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qptd_tools.catalog import Catalog
-from qptd_tools.config import LIMITS
-from qptd_tools.errors import InputRejected, Problem
+from qptd_tools.core.config import LIMITS
+from qptd_tools.core.errors import InputRejected, Problem
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.raw import AWARD_FIELDS, CONFERENCE_FIELDS, RawTables
 from qptd_tools.intake.text import clean_text

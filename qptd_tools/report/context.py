@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from qptd_tools import awards, checks
+from qptd_tools.analytics import awards, checks
 from qptd_tools.catalog import Catalog
-from qptd_tools.fsutil import atomic_write_bytes
-from qptd_tools.workspace import WorkspaceData
+from qptd_tools.core.fsutil import atomic_write_bytes
+from qptd_tools.store.workspace import WorkspaceData
 
 # award columns about a person that never leave the store (Decree 13/2023/NĐ-CP)
 PERSONAL = ["gender", "ethnicity"]
@@ -109,6 +109,7 @@ def compute_all(data: WorkspaceData, years: list[int] | None = None) -> AllConte
         cat.base_salary,
         rounding=cat.review.award_rounding_dong,
         reference_date=cat.review.award_reference_date,
+        authorities=cat.authorities,
     )
     return AllContext(cat, tables, result, enriched, money, years)
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from qptd_tools import vnformat
 from qptd_tools.catalog import Catalog
+from qptd_tools.core import vnformat
 
 SMALL_WORDS = {"và", "-", "–"}
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pandas as pd
 
-from qptd_tools import figures, vnformat
-from qptd_tools.context import AllContext, compute_all
-from qptd_tools.report import find_root
-from qptd_tools.workspace import WorkspaceData
+from qptd_tools.core import vnformat
+from qptd_tools.core.config import find_root
+from qptd_tools.report import figures
+from qptd_tools.report.context import AllContext, compute_all
+from qptd_tools.store.workspace import WorkspaceData
 
 
 class Explorer:

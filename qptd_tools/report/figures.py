@@ -23,10 +23,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from qptd_tools import vnformat
-from qptd_tools.fsutil import atomic_write_bytes
+from qptd_tools.core import vnformat
+from qptd_tools.core.fsutil import atomic_write_bytes
 
-STYLE = Path(str(resources.files("qptd_tools.styles") / "qptd.mplstyle"))
+STYLE = Path(str(resources.files("qptd_tools.report.styles") / "qptd.mplstyle"))
 _VN = FuncFormatter(lambda x, _: vnformat.number(x, 2))
 
 

@@ -12,30 +12,20 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from qptd_tools import vnformat
+from qptd_tools.core import vnformat
 
 PLACEHOLDER = "[Nội dung do đơn vị bổ sung]"
-SCOPE = {"tinh": "toàn tỉnh", "huyen": "toàn huyện", "xa": "toàn xã"}
-DIVISION_SCOPE = {
-    "thành phố": "toàn thành phố",
-    "phường": "toàn phường",
-    "thị trấn": "toàn thị trấn",
-}
-LEVEL_PLURAL = {
-    "xa": "xã",
-    "huyen": "huyện, thành phố",
-    "nganh": "sở, ban, ngành",
-    "donvi": "đơn vị",
-    "tinh": "tỉnh",
-}
 
 
 def scope(unit: Mapping[str, object]) -> str:
-    """Return how the report names its whole area: "toàn huyện", "toàn phường", "đơn vị"."""
-    division = str(unit.get("division_type", ""))
-    if division in DIVISION_SCOPE:
-        return DIVISION_SCOPE[division]
-    return SCOPE.get(str(unit.get("level")), "cơ quan, đơn vị")
+    """Return how the report names its whole area: "toàn huyện", "toàn phường", "cơ quan, đơn vị".
+
+    A territorial unit's area is "toàn" and its kind from the registry (``division_type``).
+    """
+    division = str(unit.get("division_type") or "")
+    if unit.get("level") in ("tinh", "huyen", "xa") and division:
+        return f"toàn {division}"
+    return "cơ quan, đơn vị"
 
 
 def value_text(value: float, unit: str) -> str:
@@ -72,6 +62,7 @@ def section_paragraph(
     section_id: str,
     years: Sequence[int],
     siblings: int = 0,
+    siblings_word: str = "đơn vị",
 ) -> str:
     """Return the auto-drafted paragraph of one outline section for one unit ("" if no data).
 
@@ -94,6 +85,8 @@ def section_paragraph(
         The review period.
     siblings
         How many sibling units there are (ranks are mentioned when more than one).
+    siblings_word
+        What the siblings are called in a rank ("xã", "huyện, thành phố").
     """
     meta = indicators.set_index("code")
     codes = list(indicators.loc[indicators["section_id"] == section_id, "code"])
@@ -132,9 +125,7 @@ def section_paragraph(
             continue
         parts = [p for p in (_change(row),) if p]
         if siblings > 1 and pd.notna(row.get("rank")) and pd.notna(row.get("n_siblings")):
-            parts.append(
-                f"đứng thứ {int(row['rank'])}/{int(row['n_siblings'])} {LEVEL_PLURAL.get(level, 'đơn vị')}"
-            )
+            parts.append(f"đứng thứ {int(row['rank'])}/{int(row['n_siblings'])} {siblings_word}")
         if parts:
             sentences.append(f"{meta.at[code, 'name']}: {', '.join(parts)}.")
     return " ".join(sentences)

@@ -1,7 +1,7 @@
 """Assembling a unit's report in a notebook, emitted as blocks the exporters place.
 
 The outline's parts come in order, with numbered tables and figures; every part is a block
-(:mod:`qptd_tools.blocks`).
+(:mod:`qptd_tools.report.blocks`).
 
 A notebook cell only calls one method here; everything it shows is computed by the library.
 """
@@ -10,43 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from qptd_tools import blocks, docmeta, figures, narrative, vnformat
 from qptd_tools.catalog import Catalog, load_catalog
-from qptd_tools.config import Workspace
-from qptd_tools.context import UnitContext, load
-from qptd_tools.errors import UsageInvalid, fail
-
-Display = Callable[[dict[str, Any]], None]
-
-
-def _ipython_display(bundle: dict[str, Any]) -> None:
-    from IPython.display import display
-
-    display(bundle, raw=True)
-
-
-def find_root(root: str | os.PathLike[str] | None = None) -> Path:
-    """Return the workspace root.
-
-    That is ``root``, else ``$QPTD_ROOT``, else the nearest folder up from the current one
-    that holds a store (``data/processed``), else the current folder.
-    """
-    if root:
-        return Path(root).expanduser().resolve()
-    if os.environ.get("QPTD_ROOT"):
-        return Path(os.environ["QPTD_ROOT"]).expanduser().resolve()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "processed" / "CURRENT").is_file():
-            return folder
-    return here
+from qptd_tools.core import vnformat
+from qptd_tools.core.config import Workspace, find_root
+from qptd_tools.core.errors import UsageInvalid, fail
+from qptd_tools.report import docmeta, figures, narrative
+from qptd_tools.report.context import UnitContext, load
+from qptd_tools.report.emitter import Display, Emitter
 
 
 def period_years(catalog: Catalog, period: tuple[int, int] | None) -> list[int]:
@@ -60,79 +35,13 @@ def period_years(catalog: Catalog, period: tuple[int, int] | None) -> list[int]:
     return list(range(start, end + 1))
 
 
-SHORT_LABELS = {
-    "DAN_SO": "Dân số (người)",
-    "DQ_QUAN_SO": "Dân quân tự vệ (người)",
-    "DQ_TL_DAN_SO": "DQTV so với dân số (%)",
-    "TQ_TL_HOAN_THANH": "Hoàn thành giao quân (%)",
-    "TT_BUOI": "Buổi tuyên truyền",
-}
-
-
-class Emitter:
-    """Shows blocks in a notebook: paragraphs, numbered tables and numbered figures.
-
-    Parameters
-    ----------
-    output_dir
-        Where figures are written.
-    display
-        Where blocks go (IPython's ``display`` in a notebook; a list's ``append`` in tests).
-    """
-
-    def __init__(self, output_dir: Path, display: Display | None = None):
-        self.out = Path(output_dir)
-        self.display = display or _ipython_display
-        self.tables = 0
-        self.figures = 0
-        self.emitted: list[dict[str, Any]] = []
-
-    # --- emitting -------------------------------------------------------------------------
-    def emit(self, block: dict[str, Any]) -> dict[str, Any]:
-        """Show one block and remember it."""
-        self.emitted.append(block)
-        self.display(blocks.bundle(block))
-        return block
-
-    def paragraph(self, text: str, style: str = "body") -> None:
-        """Emit a paragraph (``style``: body, placeholder, note)."""
-        if text:
-            self.emit({"kind": "paragraph", "text": text, "style": style})
-
-    def table(self, caption: str, frame: pd.DataFrame, align: list[str] | None = None,
-              sources: list[list[str]] | None = None, note: str = "", role: str = "data") -> None:  # fmt: skip
-        """Emit a numbered table ("Bảng N. …") from a frame of display strings."""
-        self.tables += 1
-        self.emit({
-            "kind": "table", "number": self.tables, "caption": caption, "role": role,
-            "columns": [str(c) for c in frame.columns], "rows": frame.astype(str).values.tolist(),
-            "align": align or ["left"] * len(frame.columns), "sources": sources, "note": note,
-        })  # fmt: skip
-
-    def figure(
-        self, caption: str, draw: Callable[[Any], Any], size: tuple[float, float] = (6.3, 3.2)
-    ) -> None:
-        """Draw, save (PNG and SVG under ``figures/``) and emit a numbered figure ("Hình N. …")."""
-        self.figures += 1
-        fig, ax = figures.new_figure(*size)
-        draw(ax)
-        stem = f"hinh-{self.figures:02d}"
-        paths = figures.save(fig, self.out / "figures", stem)
-        png = paths[0].read_bytes()
-        self.emit({
-            "kind": "figure", "number": self.figures, "caption": caption,
-            "png": f"figures/{stem}.png", "svg": f"figures/{stem}.svg",
-            "png_base64": blocks.png_base64(png),
-        })  # fmt: skip
-
-
 class UnitReport(Emitter):
     """The report of one unit, emitted block by block, in the outline's order.
 
     Parameters
     ----------
     ctx
-        The unit's context (:mod:`qptd_tools.context`).
+        The unit's context (:mod:`qptd_tools.report.context`).
     catalog
         The catalogues.
     output_dir
@@ -253,6 +162,7 @@ class UnitReport(Emitter):
         text = narrative.section_paragraph(
             self._mine(), self.cat.indicators, self.ctx.unit, section_id, self.ctx.years,
             siblings=len(self.ctx.siblings),
+            siblings_word=self.cat.level_name(str(self.ctx.unit["level"]), "plural"),
         )  # fmt: skip
         self.paragraph(text)
         if row["narrative"] == "required" or (
@@ -383,7 +293,7 @@ class UnitReport(Emitter):
         """Hình: trends of a key indicator of each main outline section."""
         series = self.ctx.series
         picked = []
-        for section in ("P1.II.2", "P1.II.3.1", "P1.II.3.8"):
+        for section in self.cat.views.report.trend_sections:
             ind = self.cat.indicators
             keys = ind.loc[
                 (ind["section_id"] == section) & ind["key"] & (ind["kind"] != "ratio"), "code"
@@ -400,12 +310,10 @@ class UnitReport(Emitter):
             self.figure(f"{name} giai đoạn {self.ctx.years[0]}–{self.ctx.years[-1]}",
                         functools.partial(figures.trend, series=values, title=name, unit=unit, kind=self._meta[code]["kind"]))  # fmt: skip
 
-    def _compare_code(self) -> str:
-        return "DQ_TL_DAN_SO" if self.ctx.unit["level"] in ("huyen", "tinh") else "TT_BUOI"
-
     def children_table(self) -> None:
         """Bảng: the sub-units that roll up into this unit, compared on a few key indicators."""
-        codes = [c for c in SHORT_LABELS if c in set(self.ctx.summary["indicator"])]
+        present = set(self.ctx.summary["indicator"])
+        codes = [c for c in self.cat.views.report.children_table if c in present]
         rolled = self.cat.review.rollup_children.get(str(self.ctx.unit["level"]), ())
         kids = self.ctx.children.loc[self.ctx.children["level"].isin(rolled)]
         summary = self.ctx.summary.set_index(["unit_code", "indicator"])["period_value"]
@@ -423,7 +331,8 @@ class UnitReport(Emitter):
         if rows:
             rows.sort(key=lambda r: vnformat.sort_key(r[0][0]))
             frame = pd.DataFrame(
-                [r for r, _ in rows], columns=["Đơn vị", *[SHORT_LABELS[c] for c in codes]]
+                [r for r, _ in rows],
+                columns=["Đơn vị", *[self._meta[c]["short_label"] for c in codes]],
             )
             self.table("So sánh các đơn vị trực thuộc (dân số, dân quân: năm cuối kỳ; tỷ lệ, tuyên truyền: cả giai đoạn)",
                        frame, ["left", *["right"] * len(codes)], [t for _, t in rows])  # fmt: skip
@@ -437,7 +346,7 @@ class UnitReport(Emitter):
 
     def children_figure(self) -> None:
         """Hình: the sub-units compared on one indicator."""
-        code = self._compare_code()
+        code = self.cat.views.report.compare_code(str(self.ctx.unit["level"]))
         part = self.ctx.summary.loc[
             self.ctx.summary["unit_code"].isin(self.ctx.children["unit_code"])
             & (self.ctx.summary["indicator"] == code)

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from qptd_tools import awards, figures, schedule, vnformat
+from qptd_tools.analytics import awards, deadlines
 from qptd_tools.catalog import Catalog, load_catalog
-from qptd_tools.config import Workspace
-from qptd_tools.context import AllContext, compute_all
-from qptd_tools.report import Display, Emitter, find_root
-from qptd_tools.workspace import WorkspaceData
-
-OVERVIEW_CODES = ("DAN_SO", "DQ_QUAN_SO", "DQ_TL_DAN_SO", "DQ_TL_KHA_GIOI", "TQ_TL_HOAN_THANH",
-                  "TT_BUOI", "TT_LUOT", "DT_CDPT", "VM_CO_SO")  # fmt: skip
+from qptd_tools.core import vnformat
+from qptd_tools.core.config import Workspace, find_root
+from qptd_tools.report import figures
+from qptd_tools.report.context import AllContext, compute_all
+from qptd_tools.report.emitter import Display, Emitter
+from qptd_tools.store.workspace import WorkspaceData
 
 
 def _open_all(root: str | None) -> tuple[Workspace, Catalog, AllContext]:
@@ -66,7 +65,7 @@ class Overview(Emitter):
         meta = self.cat.indicators.set_index("code")
         codes = [
             c
-            for c in OVERVIEW_CODES
+            for c in self.cat.views.overview.table
             if any((u, c) in summary.index for u in self.kids["unit_code"])
         ]
         rows = []
@@ -78,13 +77,11 @@ class Overview(Emitter):
         self.table(f"Các chỉ tiêu chủ yếu của các đơn vị trực thuộc {self.parent['name']}", frame,
                    ["left", *["right"] * len(codes)])  # fmt: skip
 
-    def comparisons(
-        self, codes: tuple[str, ...] = ("DQ_TL_DAN_SO", "TQ_TL_HOAN_THANH", "TT_LUOT")
-    ) -> None:
-        """Hình: the sub-units side by side, one figure per indicator."""
+    def comparisons(self, codes: tuple[str, ...] = ()) -> None:
+        """Hình: the sub-units side by side, one figure per indicator (default: ``views.yaml``)."""
         summary = self.all.result.indicators["summary"]
         names = self.kids.set_index("unit_code")["name"]
-        for code in codes:
+        for code in codes or self.cat.views.overview.figures:
             part = summary.loc[
                 summary["unit_code"].isin(names.index) & (summary["indicator"] == code)
             ]
@@ -109,9 +106,9 @@ class Overview(Emitter):
         frame = pd.DataFrame({
             "Đơn vị": board["name"],
             "Ngày hội nghị": [vnformat.date_short(d.date()) if pd.notna(d) else "–" for d in board["conference_date"]],
-            "Hội nghị": board["conference_status"].map(schedule.STATUS),
+            "Hội nghị": board["conference_status"].map(deadlines.STATUS),
             "Ngày gửi báo cáo": [vnformat.date_short(d.date()) if pd.notna(d) else "–" for d in board["report_date"]],
-            "Báo cáo": board["report_status"].map(schedule.STATUS),
+            "Báo cáo": board["report_status"].map(deadlines.STATUS),
         })  # fmt: skip
         self.table("Theo dõi thời hạn tổ chức hội nghị và gửi báo cáo", frame)
 

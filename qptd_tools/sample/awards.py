@@ -10,8 +10,8 @@ import datetime as dt
 import random
 from collections.abc import Mapping
 
+from qptd_tools.core.vnformat import fold
 from qptd_tools.intake import layout as L
-from qptd_tools.vnformat import fold
 
 FAMILY = [
     "Nguyễn",

@@ -18,7 +18,8 @@ import yaml
 from tqdm.auto import tqdm
 
 from qptd_tools.catalog import Catalog
-from qptd_tools.fsutil import atomic_write_bytes
+from qptd_tools.core.config import SAMPLE_LABEL
+from qptd_tools.core.fsutil import atomic_write_bytes
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.template import Filling, build_workbook, save_workbook, template_name
 from qptd_tools.sample import awards as A
@@ -232,7 +233,7 @@ def write_sample(
         save_workbook(build_workbook(cat, code, filling, sample=True), path)
         paths.append(path)
     listing = {
-        "label": L.SAMPLE_LABEL,
+        "label": SAMPLE_LABEL,
         "seed": seed,
         "deliberate_problems": [asdict(d) for d in DELIBERATE],
     }

@@ -24,9 +24,9 @@ from typing import Any
 import filelock
 import pandas as pd
 
-from qptd_tools import tables
-from qptd_tools.errors import Problem, StoreLocked, StoreUnreadable, WriteFailed
-from qptd_tools.fsutil import atomic_write_bytes
+from qptd_tools.core.errors import Problem, StoreLocked, StoreUnreadable, WriteFailed
+from qptd_tools.core.fsutil import atomic_write_bytes
+from qptd_tools.store import tables
 
 TABLES = (*tables.COLUMNS, "submissions")
 KEEP_SNAPSHOTS = 2

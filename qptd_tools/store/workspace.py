@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from qptd_tools.catalog import Catalog, load_catalog
-from qptd_tools.config import Workspace
-from qptd_tools.store import Store
+from qptd_tools.core.config import Workspace
+from qptd_tools.store.snapshots import Store
 
 
 class WorkspaceData:
