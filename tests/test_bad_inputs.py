@@ -223,7 +223,11 @@ CASES = {
         "QPTD-E012",
         {"sheet": L.SHEET_INFO, "cell": "A10"},
     ),
-    "year outside period in header": (case_set(V, "E4", 2008), "QPTD-E013", {"sheet": V}),
+    "year outside period in header": (
+        case_set(V, f"{get_column_letter(len(L.VALUE_LEAD) + 1)}{L.HEADER_ROW}", 2008),
+        "QPTD-E013",
+        {"sheet": V},
+    ),
     "merged cells": (_merged, "QPTD-E014", {"sheet": V}),
     "formula without cached value": (_formula, "QPTD-E015", {"sheet": V}),
     "missing unit code": (

@@ -28,7 +28,8 @@ def run(*args, root: Path, check: bool = False):
 def test_demo_from_scratch(tmp_path):
     done = run("demo", "--district", "058", root=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "nhận 167 tệp, không đổi 0, từ chối 0" in done.stdout
+    assert "Kết quả (168 tệp): nhận 167, bỏ qua 1." in done.stdout  # the sample's listing
+    assert "BỎ QUA" in done.stdout and "deliberate_problems.json — ghi chú" in done.stdout
     assert "167/167 đơn vị đã gửi số liệu" in done.stdout
     assert "QPTD-C002 01864" in done.stdout
     assert (tmp_path / "data" / "processed" / "CURRENT").is_file()
@@ -38,7 +39,8 @@ def test_demo_from_scratch(tmp_path):
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "058/bao-cao.docx" in index and "DỮ LIỆU MẪU" in index
     again = run("demo", "--district", "058", root=tmp_path)
-    assert "nhận 0 tệp, không đổi 167" in again.stdout and "bỏ qua (không đổi) 9" in again.stdout
+    assert "Kết quả (168 tệp): không đổi 167, bỏ qua 1." in again.stdout
+    assert "bỏ qua (không đổi) 9" in again.stdout
 
 
 def test_ingest_bad_file_exit_code_and_json(tmp_path, cat):

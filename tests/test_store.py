@@ -102,12 +102,26 @@ def test_second_ingest_is_refused_while_one_runs(tmp_path, cat, store):
     assert _ingest(store, cat, path).files[0].status == "accepted"
 
 
-def test_two_files_for_one_unit_in_one_call_are_both_rejected(tmp_path, cat, store):
+def test_two_different_files_for_one_unit_in_one_call_are_both_rejected(tmp_path, cat, store):
     a = write_workbook(cat, tmp_path / "a" / "01849.xlsx")
-    b = write_workbook(cat, tmp_path / "b" / "01849-ban-sua.xlsx")
+    changed = good_filling(cat)
+    changed.values[("DAN_SO", 2015)] = 3100
+    b = write_workbook(cat, tmp_path / "b" / "01849-ban-sua.xlsx", filling=changed)
     report = _ingest(store, cat, a, b)
     assert [f.status for f in report.files] == ["rejected", "rejected"]
+    for result in report.files:  # said once per file, naming both files
+        e025 = [p for p in result.problems if p.code == "QPTD-E025"]
+        assert len(e025) == 1 and "01849.xlsx" in e025[0].message
+        assert "01849-ban-sua.xlsx" in e025[0].message
     assert store.current() is None
+
+
+def test_the_same_content_twice_is_one_submission(tmp_path, cat, store):
+    a = write_workbook(cat, tmp_path / "a" / "01849.xlsx")
+    b = write_workbook(cat, tmp_path / "b" / "01849-ban-sao.xlsx")
+    report = _ingest(store, cat, a, b)
+    assert [f.status for f in report.files] == ["accepted", "duplicate"]
+    assert "01849.xlsx" in report.files[1].note
 
 
 def test_csv_tables_load_with_row_provenance(tmp_path, cat, store):

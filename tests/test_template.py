@@ -43,10 +43,36 @@ def test_only_the_levels_indicators(blank, cat):
     found = [ws.cell(row=r, column=1).value for r in range(L.HEADER_ROW + 1, ws.max_row + 1)]
     assert found == expected
     headers = [ws.cell(row=L.HEADER_ROW, column=c).value for c in range(1, ws.max_column + 1)]
-    assert headers == ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Mục đề cương",
-                       *[str(y) for y in range(2009, 2020)], "Ghi chú"]  # fmt: skip
+    assert headers == ["Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Phạm vi số liệu",
+                       "Mục đề cương", *[str(y) for y in range(2009, 2020)], "Ghi chú"]  # fmt: skip
     units = [ws.cell(row=r, column=3).value for r in range(L.HEADER_ROW + 1, ws.max_row + 1)]
     assert units == list(cat.indicators_for(level, inputs_only=True)["unit"])
+    scopes = [ws.cell(row=r, column=4).value for r in range(L.HEADER_ROW + 1, ws.max_row + 1)]
+    assert scopes == [cat.scope_text(c, code) for c in expected]
+
+
+def test_every_unit_is_told_the_scope_of_each_row(cat):
+    """Each level reads in words whether a row counts its own activity or its whole area."""
+    rules = cat.indicators.set_index("code")["rollup"]
+    for unit in cat.units.itertuples():
+        below = cat.rollup_children(unit.unit_code)
+        for code in cat.indicators_for(unit.level, inputs_only=True)["code"]:
+            text = cat.scope_text(code, unit.unit_code)
+            if rules[code] == "flag":
+                assert "1" in text and "0" in text
+            elif below.empty:
+                assert text.startswith("số của"), (unit.unit_code, code, text)
+            elif rules[code] == "own":
+                assert text.startswith(f"chỉ ghi số do cấp {unit.division_type}")
+                assert "không gồm các" in text, (unit.unit_code, code, text)
+            else:
+                assert text == f"số toàn {unit.division_type}, gồm cả " + " và ".join(
+                    cat.kinds(part) for _, part in below.groupby("level", sort=False)
+                )
+    assert cat.scope_text("TT_BUOI", "060") == (
+        "chỉ ghi số do cấp huyện trực tiếp thực hiện, không gồm các xã"
+    )  # Pác Nặm has only communes
+    assert cat.scope_text("DQ_QUAN_SO", "058") == "số toàn thành phố, gồm cả các phường, xã"
 
 
 def test_validation_and_protection(blank):
@@ -56,7 +82,8 @@ def test_validation_and_protection(blank):
     rules = values.data_validations.dataValidation
     assert any(r.type == "decimal" and r.operator == "greaterThanOrEqual" for r in rules)
     assert values["A5"].protection.locked  # header/code cells stay locked
-    assert values.column_dimensions["E"].protection.locked is False  # year columns open
+    first_year = chr(ord("A") + len(L.VALUE_LEAD))
+    assert values.column_dimensions[first_year].protection.locked is False  # year columns open
     awards = wb[L.SHEET_AWARDS]
     lists = {
         str(r.sqref).split(":")[0][0]: r.formula1 for r in awards.data_validations.dataValidation

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+import pandas as pd
 import pytest
 
-from qptd_tools.intake.parse import ParseFailed, parse_date, parse_number
+from qptd_tools.intake.parse import ParseAmbiguous, Parsed, ParseFailed, parse_date, parse_number
 from qptd_tools.intake.text import clean_text, fold
 
 
@@ -52,14 +53,30 @@ def test_fold():
         (1234, 1234.0, False), (12.5, 12.5, False), ("1.234", 1234.0, False),
         ("1.234.567", 1234567.0, False), ("12,5", 12.5, False), ("12,5%", 12.5, False),
         ("1.234,5", 1234.5, False), ("1 234", 1234.0, False), ("0", 0.0, False),
-        ("1.5", 1.5, True), ("1,234", 1.234, True), ("1,234,567", 1234567.0, True),
-        ("-3", -3.0, False), (None, None, False), ("", None, False), ("-", None, False),
+        ("1.5", 1.5, True), ("1,234,567", 1234567.0, True), ("0,500", 0.5, False),
+        ("1234,5", 1234.5, False), ("-3", -3.0, False), (None, None, False), ("", None, False),
+        (float("nan"), None, False), (pd.NaT, None, False), (pd.NA, None, False),
     ],
 )  # fmt: skip
 def test_parse_number(raw, value, ambiguous):
     parsed = parse_number(raw)
     assert parsed.value == value
     assert bool(parsed.note) is ambiguous
+    assert not parsed.marker and parsed.percent == str(raw).endswith("%")
+
+
+@pytest.mark.parametrize("raw", ["1,500", "12,345", "-999,999"])
+def test_a_number_that_reads_two_ways_is_refused(raw):
+    with pytest.raises(ParseAmbiguous) as caught:
+        parse_number(raw)
+    low, high = caught.value.readings
+    assert high == 1000 * low
+
+
+def test_dash_and_x_are_said_and_percent_is_reported():
+    assert parse_number("-") == Parsed(None, marker="-")
+    assert parse_number(" x ") == Parsed(None, marker="x")
+    assert parse_number("12,5 %") == Parsed(12.5, percent=True)
 
 
 @pytest.mark.parametrize("raw", ["nhiều", "1.2.3", "12a", True, "1,2,3"])
@@ -75,7 +92,7 @@ def test_parse_number_rejects(raw):
         ("5-9-2019", dt.date(2019, 9, 5)), ("2019-09-05", dt.date(2019, 9, 5)),
         ("ngày 05 tháng 9 năm 2019", dt.date(2019, 9, 5)), ("25.8.2019", dt.date(2019, 8, 25)),
         (dt.datetime(2019, 8, 25, 10, 0), dt.date(2019, 8, 25)), (43702, dt.date(2019, 8, 25)),
-        ("25/8/19", dt.date(2019, 8, 25)), (None, None),
+        ("25/8/19", dt.date(2019, 8, 25)), (None, None), (float("nan"), None), (pd.NaT, None),
     ],
 )  # fmt: skip
 def test_parse_date(raw, value):

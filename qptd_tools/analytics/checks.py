@@ -1,7 +1,7 @@
 """All checks of a workspace's data in one place, as findings with stable codes.
 
 ``QPTD-C00x`` completeness, ``QPTD-C101`` consistency of a reported total with its
-children, ``QPTD-C102`` year-on-year outliers, ``QPTD-A00x`` award checks, ``QPTD-S00x``
+children, ``QPTD-C102`` year-on-year outliers, ``QPTD-C103`` a probable double count, ``QPTD-A00x`` award checks, ``QPTD-S00x``
 deadlines. Pure: the caller passes the catalogue and the stored tables.
 """
 
@@ -92,6 +92,14 @@ def run(
         indicators.consistency_findings(comparison, cat.indicators),
         indicators.outlier_findings(
             computed["reported"], cat.indicators, cat.review.outlier_min_level
+        ),
+        indicators.double_count_findings(
+            computed["reported"],
+            computed["children_sum"],
+            cat.indicators,
+            min_level=cat.review.outlier_min_level,
+            window=cat.review.double_count_window,
+            share=cat.review.double_count_share,
         ),
         awards.checks(
             enriched,

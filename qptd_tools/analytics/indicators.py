@@ -484,6 +484,50 @@ def outlier_findings(
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
+def double_count_findings(
+    reported: pd.DataFrame,
+    children_sum: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    min_level: float,
+    window: tuple[float, float],
+    share: float,
+) -> pd.DataFrame:
+    """Return ``QPTD-C103`` findings: an own-level figure that is probably the whole area's.
+
+    For an ``own`` indicator a parent reports only what its own level did; its sub-units'
+    figures are added to it. A clerk who enters the whole district's figure instead counts the
+    communes twice. The sign: in most years (at least ``share`` of the years in which the
+    children's sum reaches ``min_level``, and at least three) the parent's figure lies within
+    ``window`` times the children's sum — it equals or just exceeds it.
+    """
+    rule = indicators.set_index("code")["rollup"]
+    names = indicators.set_index("code")["name"]
+    own = [k for k in children_sum.index if rule.get(k[1]) == "own" and k in reported.index]
+    if not own:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    index = pd.MultiIndex.from_tuples(own, names=KEY)
+    mine = reported.reindex(index).to_numpy(dtype=float)
+    kids = children_sum.reindex(index).to_numpy(dtype=float)
+    years = list(reported.columns)
+    counted = (mine > 0) & (kids >= min_level)
+    with np.errstate(invalid="ignore"):
+        close = counted & (mine >= window[0] * kids) & (mine <= window[1] * kids)
+    hits = (close.sum(axis=1) >= 3) & (close.sum(axis=1) >= share * counted.sum(axis=1))
+    rows = []
+    for r in np.flatnonzero(hits):
+        unit, code = own[r]
+        when = [years[c] for c in np.flatnonzero(close[r])]
+        shown = ", ".join(map(str, when))
+        rows.append((
+            "QPTD-C103", unit, code, int(when[0]), mine[r][close[r]][0], kids[r][close[r]][0],
+            f"{names[code]} ({code}): đơn vị chỉ ghi phần do cấp mình trực tiếp thực hiện, nhưng số "
+            f"ghi bằng hoặc gần bằng tổng các đơn vị cấp dưới trong {len(when)}/{int(counted[r].sum())} "
+            f"năm ({shown}); có thể đã ghi số toàn địa bàn, làm tổng bị tính hai lần.",
+        ))  # fmt: skip
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
 def target_attainment(summary: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Compare period values with the catalogue's targets (only targets with a source).
 

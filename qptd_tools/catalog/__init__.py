@@ -149,6 +149,48 @@ class Catalog:
         kids = self.units.loc[self.units["parent_code"] == unit_code]
         return kids if level is None else kids.loc[kids["level"] == level]
 
+    def rollup_children(self, unit_code: str) -> pd.DataFrame:
+        """Return the units whose values roll up into ``unit_code`` (``review.yaml``)."""
+        level = str(self.unit(unit_code)["level"])
+        return self.children(unit_code).loc[
+            lambda kids: kids["level"].isin(self.review.rollup_children.get(level, ()))
+        ]
+
+    def kinds(self, units: pd.DataFrame) -> str:
+        """Name the kinds of some units as a list would: "các phường, xã", "các huyện, thành phố".
+
+        Kinds come from the registry's ``division_type`` (most frequent first), so a district
+        with only communes reads "các xã" and a city "các phường, xã".
+        """
+        counts = units["division_type"].fillna("").replace("", pd.NA).dropna().value_counts()
+        kinds = sorted(counts.index, key=lambda k: (-counts[k], k))
+        return f"các {', '.join(kinds)}" if kinds else "các đơn vị"
+
+    def scope_text(self, indicator: str, unit_code: str) -> str:
+        """Say in words what a unit enters for an indicator, so that no total is counted twice.
+
+        An ``own`` indicator at a level that rolls up: only what the level itself did, not its
+        sub-units; an area indicator: the whole area, its sub-units included; a unit with no
+        sub-units: its own figure.
+        """
+        unit = self.unit(unit_code)
+        rule = str(self.indicators.set_index("code").at[indicator, "rollup"])
+        division = str(unit["division_type"] or self.level_name(str(unit["level"]), "plural"))
+        kids = self.rollup_children(unit_code)
+        if rule == "flag":
+            return "ghi 1 nếu năm đó đạt, 0 nếu chưa đạt"
+        if kids.empty:
+            return (
+                "số của cơ quan, đơn vị"
+                if unit["level"] in ("nganh", "donvi")
+                else f"số của {division}"
+            )
+        groups = [self.kinds(part) for _, part in kids.groupby("level", sort=False)]
+        below = " và ".join(groups)
+        if rule == "own":
+            return f"chỉ ghi số do cấp {division} trực tiếp thực hiện, không gồm {below}"
+        return f"số toàn {division}, gồm cả {below}"
+
     def indicators_for(self, level: str, *, inputs_only: bool = False) -> pd.DataFrame:
         """Return the indicators that apply to a level, in catalogue order.
 

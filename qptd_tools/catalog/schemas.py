@@ -238,6 +238,8 @@ class Review(_Row):
     rollup_children: dict[str, tuple[str, ...]]
     award_reference_date: dt.date
     outlier_min_level: float = Field(ge=0)
+    double_count_window: tuple[float, float] = (0.95, 1.10)
+    double_count_share: float = Field(default=0.6, gt=0, le=1)
 
     @property
     def years(self) -> list[int]:

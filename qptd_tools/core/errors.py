@@ -20,7 +20,8 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     ),
     "QPTD-E003": (
         "Loại tệp không được hỗ trợ ({detail}).",
-        "Chỉ nhận tệp .xlsx (biểu mẫu), .csv hoặc .parquet (bảng chuẩn).",
+        "Chỉ nhận tệp .xlsx (biểu mẫu), .csv hoặc .parquet (bảng chuẩn); tệp PDF, ảnh, văn "
+        "bản không được đọc: nhập số liệu vào biểu mẫu của đơn vị.",
     ),
     "QPTD-E004": (
         "Tệp quá lớn ({detail}).",
@@ -37,6 +38,11 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "QPTD-E007": (
         "Tệp nén bất thường, dung lượng giải nén vượt giới hạn ({detail}).",
         "Không mở tệp này; đề nghị đơn vị lập lại biểu mẫu từ mẫu gốc.",
+    ),
+    "QPTD-E008": (
+        "Tệp OpenDocument ({detail}) không được hỗ trợ.",
+        "Mở tệp bằng LibreOffice, chọn Tệp > Lưu thành…, kiểu tệp “Excel 2007-365 (.xlsx)” "
+        "(văn bản: “Word 2007-365 (.docx)”) rồi gửi lại.",
     ),
     "QPTD-E009": ("Tệp rỗng.", "Đề nghị đơn vị gửi lại tệp có nội dung."),
     # --- workbook structure ---------------------------------------------------------------
@@ -77,18 +83,42 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Mã đơn vị không khớp: {detail}.",
         "Mỗi đơn vị dùng đúng biểu mẫu của mình; không sao chép biểu mẫu của đơn vị khác.",
     ),
+    "QPTD-E024": (
+        "Tên tệp mang mã đơn vị {value}, nhưng biểu mẫu là của đơn vị {detail}.",
+        "Nếu đây là số liệu của đơn vị {value}: chép sang biểu mẫu của đơn vị đó "
+        "(`qptd template --unit {value}`); nếu đúng là của đơn vị trong biểu mẫu: đổi tên tệp "
+        "(tên tệp chỉ được mang mã của chính đơn vị, ví dụ 01858.xlsx, 01858_sua_lan2.xlsx).",
+    ),
+    "QPTD-E025": (
+        "Đơn vị {value} có nhiều tệp khác nhau trong cùng lần nạp: {detail}.",
+        "Giữ lại trong thư mục một tệp cho mỗi đơn vị (chuyển bản cũ đi chỗ khác), hoặc chỉ rõ "
+        "tệp dùng: `qptd ingest … --use TÊN_TỆP`. Chưa tệp nào được nạp; số liệu đang dùng giữ nguyên.",
+    ),
     "QPTD-E023": (
         "Mã đơn vị “{value}” không hợp lệ (chỉ gồm chữ cái không dấu, chữ số, “-”, “_”).",
         "Sửa mã đơn vị theo danh mục.",
     ),
     # --- indicator values ------------------------------------------------------------------
+    "QPTD-E027": (
+        "Cách viết “{value}” đọc được hai nghĩa: {detail}.",
+        "Viết lại theo kiểu Việt Nam: dấu phẩy là dấu thập phân (1,5), dấu chấm ngăn hàng "
+        "nghìn (1.500).",
+    ),
+    "QPTD-E028": (
+        "Giá trị “{value}” có dấu %, nhưng chỉ tiêu này tính bằng {detail}.",
+        "Nhập số theo đơn vị tính của chỉ tiêu, không ghi dấu %; tỷ lệ do bộ công cụ tự tính.",
+    ),
+    "QPTD-E029": (
+        "Dòng {row} có số liệu nhưng không có mã chỉ tiêu.",
+        "Ghi lại mã chỉ tiêu ở cột “Mã chỉ tiêu” (dùng lại biểu mẫu gốc); không thêm dòng mới.",
+    ),
     "QPTD-E030": (
         "Giá trị “{value}” không phải là số.",
         "Nhập số (ví dụ 1.234 hoặc 12,5); để trống nếu không có số liệu.",
     ),
     "QPTD-E031": ("Giá trị {value} là số âm.", "Số liệu thống kê không được âm; kiểm tra lại."),
     "QPTD-E032": (
-        "Giá trị {value} phải là số nguyên ({detail}).",
+        "Giá trị {value} phải là số nguyên (đơn vị tính: {detail}).",
         "Nhập số nguyên; kiểm tra dấu phân cách hàng nghìn (dùng dấu chấm: 1.234).",
     ),
     "QPTD-E033": (
@@ -100,7 +130,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Không sửa cột mã chỉ tiêu; dùng lại biểu mẫu gốc.",
     ),
     "QPTD-E035": (
-        "Chỉ tiêu {indicator} không áp dụng cho cấp của đơn vị ({detail}).",
+        "Chỉ tiêu {indicator_label} không áp dụng cho {detail}.",
         "Xóa dòng này; chỉ nhập các chỉ tiêu có trong biểu mẫu của đơn vị.",
     ),
     "QPTD-E036": (
@@ -112,11 +142,11 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Chỉ nhập số liệu các năm trong kỳ sơ kết.",
     ),
     "QPTD-E038": (
-        "Giá trị {indicator} năm {year} ({value}) lớn hơn {detail}.",
+        "Giá trị năm {year} ({value}) lớn hơn {detail}.",
         "Kiểm tra lại hai số liệu; số bộ phận không thể lớn hơn tổng số.",
     ),
     "QPTD-E039": (
-        "Chỉ tiêu {indicator} là chỉ tiêu tính toán (tỷ lệ), không nhập trực tiếp.",
+        "Chỉ tiêu {indicator_label} là chỉ tiêu tính toán (tỷ lệ), không nhập trực tiếp.",
         "Xóa các dòng của chỉ tiêu này; bộ công cụ tự tính từ tử số và mẫu số.",
     ),
     # --- award records ---------------------------------------------------------------------
@@ -207,6 +237,10 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Kho dữ liệu của thư mục làm việc {file} chưa có số liệu.",
         "Nạp số liệu bằng `qptd ingest data/raw`, hoặc chạy thử `qptd demo`.",
     ),
+    "QPTD-E094": (
+        "Đơn vị {value} ({detail}) chưa có số liệu trong kho.",
+        "Nạp biểu mẫu của đơn vị bằng `qptd ingest THƯ_MỤC`; xem các đơn vị chưa gửi bằng `qptd check`.",
+    ),
     "QPTD-E099": (
         "Lỗi nội bộ của bộ công cụ ({detail}).",
         "Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.",
@@ -229,7 +263,7 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Kiểm tra lại ngày, tháng, năm.",
     ),
     "QPTD-W105": (
-        "Thiếu dòng chỉ tiêu {indicator}.",
+        "Thiếu dòng chỉ tiêu {indicator_label}; các năm của chỉ tiêu này được coi là chưa có số liệu.",
         "Dùng lại biểu mẫu gốc; không xóa dòng chỉ tiêu (để trống nếu không có số liệu).",
     ),
     "QPTD-W106": (
@@ -247,6 +281,18 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "QPTD-W109": (
         "Ngày “{value}” viết chưa rõ; đã đọc là {detail}.",
         "Kiểm tra lại; viết ngày theo kiểu ngày/tháng/năm, năm đủ 4 chữ số (ví dụ 30/8/2019).",
+    ),
+    "QPTD-W110": (
+        "Cột được chèn thêm: {detail}; đã đọc theo tiêu đề cột.",
+        "Không cần sửa nếu số liệu đúng cột năm; lần sau không chèn cột vào biểu mẫu.",
+    ),
+    "QPTD-W111": (
+        "Dòng {row} (“{value}”) là dòng tổng cộng do người điền thêm; dòng này không được đọc.",
+        "Không cần dòng tổng: bộ công cụ tự cộng các năm và các đơn vị. Có thể xóa dòng này.",
+    ),
+    "QPTD-W112": (
+        "Ô ghi “{value}” được đọc là chưa có số liệu (để trống).",
+        "Nếu số liệu là 0, ghi số 0; nếu chưa có số liệu, có thể để trống ô.",
     ),
 }
 
@@ -268,6 +314,7 @@ class Problem:
     column: str = ""
     unit_code: str = ""
     indicator: str = ""
+    indicator_name: str = ""
     year: int | None = None
     value: str = ""
     detail: str = ""
@@ -278,8 +325,16 @@ class Problem:
         template, hint = PROBLEM_CODES[self.code]
         fields = {k: v for k, v in asdict(self).items() if k not in ("message", "hint")}
         fields = {k: ("" if v is None else v) for k, v in fields.items()}
+        fields["indicator_label"] = self.indicator_label
         self.message = template.format(**fields)
-        self.hint = hint
+        self.hint = hint.format(**fields)
+
+    @property
+    def indicator_label(self) -> str:
+        """The indicator as a clerk reads it: "Buổi tuyên truyền về quốc phòng (TT_BUOI)"."""
+        if self.indicator_name:
+            return f"{self.indicator_name} ({self.indicator})"
+        return self.indicator
 
     @property
     def severity(self) -> str:
@@ -300,6 +355,10 @@ class Problem:
             parts.append(f"dòng {self.row}")
         if self.column and not self.cell:
             parts.append(f"cột {self.column}")
+        if self.indicator and "{indicator" not in PROBLEM_CODES[self.code][0]:
+            parts.append(f"chỉ tiêu {self.indicator_label}")
+        if self.year is not None and "{year}" not in PROBLEM_CODES[self.code][0]:
+            parts.append(f"năm {self.year}")
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from qptd_tools.core.errors import InputRejected, Problem
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 TABLE_SUFFIXES = {".csv", ".parquet"}
+OPENDOCUMENT_SUFFIXES = {".ods", ".odt", ".fods", ".fodt"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 _NS = {
@@ -97,6 +98,8 @@ def check_file(path: Path) -> str:
     size = path.stat().st_size
     if suffix == ".xls":
         raise _reject(path, "QPTD-E002")
+    if suffix in OPENDOCUMENT_SUFFIXES:
+        raise _reject(path, "QPTD-E008", detail=suffix)
     if suffix not in WORKBOOK_SUFFIXES | TABLE_SUFFIXES:
         raise _reject(path, "QPTD-E003", detail=suffix or "không có phần mở rộng")
     if size == 0:

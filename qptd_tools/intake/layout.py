@@ -30,6 +30,7 @@ class Column:
     header: str
     width: float = 16
     required: bool = False
+    optional: bool = False  # a workbook of an earlier template version may lack it
 
 
 INFO_FIELDS: tuple[tuple[str, str], ...] = (
@@ -45,11 +46,13 @@ INFO_FIELDS: tuple[tuple[str, str], ...] = (
     ("participants", "Số đại biểu tham dự"),
 )
 INFO_LOCKED = ("unit_code", "unit_name", "level")
+INFO_OPTIONAL: tuple[str, ...] = ()  # labels a workbook of an earlier template may lack
 
 VALUE_LEAD = (
     Column("indicator", "Mã chỉ tiêu", 18),
     Column("name", "Tên chỉ tiêu", 60),
     Column("unit", "Đơn vị tính", 12),
+    Column("scope", "Phạm vi số liệu", 34, optional=True),
     Column("section_id", "Mục đề cương", 12),
 )
 VALUE_NOTE = Column("note", "Ghi chú", 30)

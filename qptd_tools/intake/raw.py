@@ -55,6 +55,8 @@ class RawTables:
     tables: tuple[str, ...] = ()
     info_cells: dict[str, str] = field(default_factory=dict)
     unit_code: str | None = None
+    template_unit: str | None = None  # the unit the template was made for (hidden sheet)
+    complete: set[str] = field(default_factory=set)  # sheets whose structure was read whole
     problems: list[Problem] = field(default_factory=list)
     is_sample: bool = False
 

@@ -98,8 +98,13 @@ def _guide(wb: Workbook, cat: Catalog, unit: Mapping[str, object], sample: bool)
         f"1. Trang “{L.SHEET_INFO}”: điền người lập biểu, ngày tổ chức hội nghị sơ kết, "
         "ngày gửi báo cáo, người chủ trì và số đại biểu. Không sửa mã và tên đơn vị.",
         f"2. Trang “{L.SHEET_VALUES}”: mỗi dòng một chỉ tiêu, mỗi cột một năm "
-        f"({review.period_start}–{review.period_end}). Nhập số; để trống nếu không có số liệu. "
-        "Số viết kiểu Việt Nam: 1.234 (dấu chấm ngăn hàng nghìn), 12,5 (dấu phẩy thập phân). "
+        f"({review.period_start}–{review.period_end}). Nhập số; để trống nếu không có số liệu "
+        "(ô ghi “-” hoặc “x” cũng được đọc là không có số liệu; số 0 thì ghi 0). "
+        "Số viết kiểu Việt Nam: 1.234 (dấu chấm ngăn hàng nghìn), 12,5 (dấu phẩy thập phân); "
+        "không ghi dấu %; cách viết đọc được hai nghĩa như 1,500 bị trả lại. "
+        "Cột “Phạm vi số liệu” nói rõ ghi số của riêng cấp mình hay số toàn địa bàn: chỉ tiêu "
+        "ghi “không gồm …” thì không cộng số của các đơn vị cấp dưới (bộ công cụ tự cộng). "
+        "Không thêm dòng tổng cộng. "
         "Chỉ tiêu “Xã đạt cơ sở vững mạnh toàn diện” nhập 1 (đạt) hoặc 0 (không đạt).",
         f"3. Trang “{L.SHEET_AWARDS}”: mỗi dòng một tập thể hoặc cá nhân được đề nghị hoặc "
         "đã có quyết định khen thưởng; chọn loại đối tượng, nhóm, hình thức và tình trạng trong "
@@ -107,7 +112,9 @@ def _guide(wb: Workbook, cat: Catalog, unit: Mapping[str, object], sample: bool)
         f"4. Trang “{L.SHEET_NARRATIVE}”: viết nội dung thuyết minh cho từng mục của đề cương "
         "báo cáo (đặc điểm, hạn chế, nguyên nhân, bài học kinh nghiệm, phương hướng, đề xuất…).",
         "5. Không đổi tên, thêm hoặc xóa trang tính; không sửa dòng tiêu đề và cột mã.",
-        "6. Lưu tệp dạng .xlsx, không đặt mật khẩu, gửi về cơ quan quân sự cấp trên.",
+        "6. Lưu tệp dạng .xlsx, không đặt mật khẩu, gửi về cơ quan quân sự cấp trên. Tên tệp "
+        f"có thể để nguyên ({unit['unit_code']}.xlsx) hoặc thêm chữ ({unit['unit_code']}_sua_lan2.xlsx), "
+        "nhưng không được mang mã của đơn vị khác. Gửi lại bản sửa: gửi cả tệp, bản mới thay bản cũ.",
         "",
         f"Căn cứ: {cat.cite(review.source)}.",
         f"Phiên bản biểu mẫu: {review.template_version}.",
@@ -162,13 +169,16 @@ def _values(
     indicators = cat.indicators_for(str(unit["level"]), inputs_only=True)
     first_year_col = len(L.VALUE_LEAD) + 1
     last_year_col = first_year_col + len(years) - 1
+    code = str(unit["unit_code"])
     for offset, ind in enumerate(indicators.itertuples()):
         row = L.HEADER_ROW + 1 + offset
-        for col, value in enumerate((ind.code, ind.name, ind.unit, ind.section_id), start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+        lead = {"indicator": ind.code, "name": ind.name, "unit": ind.unit,
+                "scope": cat.scope_text(ind.code, code), "section_id": ind.section_id}  # fmt: skip
+        for col, column in enumerate(L.VALUE_LEAD, start=1):
+            cell = ws.cell(row=row, column=col, value=lead[column.field])
             cell.font = _font()
             cell.fill = _LOCKED_FILL
-            cell.alignment = Alignment(wrap_text=col == 2, vertical="top")
+            cell.alignment = Alignment(wrap_text=column.field in ("name", "scope"), vertical="top")
         for col, year in enumerate(years, start=first_year_col):
             value = filling.values.get((ind.code, year))
             cell = ws.cell(row=row, column=col, value=value)

@@ -8,15 +8,17 @@ whole, that only matters for listing further problems.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from qptd_tools.catalog import Catalog
 from qptd_tools.catalog.schemas import UNIT_CODE_RE
+from qptd_tools.core import vnformat
 from qptd_tools.core.errors import Problem
 from qptd_tools.intake import layout as L
-from qptd_tools.intake.parse import ParseFailed, parse_date, parse_number
+from qptd_tools.intake.parse import ParseAmbiguous, ParseFailed, parse_date, parse_number
 from qptd_tools.intake.raw import RawTables
 from qptd_tools.intake.text import clean_text, fold
 from qptd_tools.store import tables
@@ -26,6 +28,13 @@ def _plain(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return str(value)
+
+
+def _shown(value: Any) -> str:
+    """Return a cell's value as a Vietnamese reader writes it: "-5", "2", "14,5"."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        return vnformat.number(value, 10)
+    return _plain(value)
 
 
 def _lookup(value: str, names: dict[str, str]) -> str | None:
@@ -43,17 +52,51 @@ def _lookup(value: str, names: dict[str, str]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Lookups:
+    """The catalogue as the validator looks it up, built once per catalogue."""
+
+    units: pd.DataFrame
+    indicators: pd.DataFrame
+    ind: dict[str, dict[str, Any]]
+    level: dict[str, str]
+    inputs: dict[str, list[tuple[str, str]]]  # level: (code, name) of its input indicators
+
+
+_LOOKUPS: dict[int, tuple[Catalog, _Lookups]] = {}
+
+
+def _lookups(cat: Catalog) -> _Lookups:
+    held = _LOOKUPS.get(id(cat))
+    if held is not None and held[0] is cat:
+        return held[1]
+    indicators = cat.indicators.set_index("code")
+    found = _Lookups(
+        units=cat.units.set_index("unit_code"),
+        indicators=indicators,
+        ind=indicators.to_dict("index"),
+        level=dict(zip(cat.units["unit_code"], cat.units["level"], strict=True)),
+        inputs={
+            str(lv): list(zip(part["code"], part["name"], strict=True))
+            for lv in cat.levels["code"]
+            for part in [cat.indicators_for(str(lv), inputs_only=True)]
+        },
+    )
+    _LOOKUPS.clear()  # one catalogue in use at a time; keep no others alive
+    _LOOKUPS[id(cat)] = (cat, found)
+    return found
+
+
 class _Validator:
     def __init__(self, raw: RawTables, cat: Catalog, shown_name: str):
         self.raw = raw
         self.cat = cat
         self.shown_name = shown_name
-        self.units = cat.units.set_index("unit_code")
-        self.indicators = cat.indicators.set_index("code")
-        self.ind: dict[str, dict[str, Any]] = self.indicators.to_dict("index")
-        self.level: dict[str, str] = dict(
-            zip(cat.units["unit_code"], cat.units["level"], strict=True)
-        )
+        self.look = _lookups(cat)
+        self.units = self.look.units
+        self.indicators = self.look.indicators
+        self.ind = self.look.ind
+        self.level = self.look.level
         self.bad_units: set[str] = set()
 
     def problem(self, code: str, table: str, row: Any = None, column: str = "", **kw: Any) -> None:
@@ -129,12 +172,13 @@ class _Validator:
             if ind is None:
                 report("QPTD-E034", value=code)
                 continue
+            named: dict[str, Any] = {"indicator": code, "indicator_name": str(ind["name"])}
             if ind["kind"] == "ratio":
-                report("QPTD-E039", indicator=code)
+                report("QPTD-E039", **named)
                 continue
             level = self.level[unit]
             if level not in ind["levels"]:
-                report("QPTD-E035", indicator=code, detail=self.cat.level_name(level))
+                report("QPTD-E035", **named, detail=self.cat.level_name(level).lower())
                 continue
             cell = {"cell": rec.cell} if rec.cell else {}
             loc = dict(table="values", row=rec.row, column="year" if not rec.cell else "")
@@ -147,29 +191,43 @@ class _Validator:
                 period = f"{self.cat.review.period_start}–{self.cat.review.period_end}"
                 self.problem("QPTD-E037", **loc, value=str(year), detail=period)
                 continue
-            vloc = dict(table="values", row=rec.row, column="value", indicator=code, year=year)
+            vloc = dict(table="values", row=rec.row, column="value", year=year, **named)
             vloc.update(cell)
             try:
                 parsed = parse_number(rec.raw)
-            except ParseFailed:
-                self.problem("QPTD-E030", **vloc, value=_plain(rec.raw)[:60])
+            except ParseAmbiguous as exc:
+                low, high = (vnformat.number(v, 10) for v in exc.readings)
+                self.problem(
+                    "QPTD-E027", **vloc, value=_shown(rec.raw), detail=f"{low} hoặc {high}"
+                )
                 continue
+            except ParseFailed:
+                self.problem("QPTD-E030", **vloc, value=_shown(rec.raw)[:60])
+                continue
+            if parsed.marker:
+                self.problem("QPTD-W112", **vloc, value=parsed.marker)
             if parsed.value is None:
                 continue
             value = parsed.value
+            if parsed.percent and ind["unit"] != "%":
+                self.problem("QPTD-E028", **vloc, value=_shown(rec.raw), detail=str(ind["unit"]))
+                continue
             if parsed.note:
-                self.problem("QPTD-W102", **vloc, value=_plain(rec.raw), detail=parsed.note)
+                self.problem("QPTD-W102", **vloc, value=_shown(rec.raw), detail=parsed.note)
             if value < 0:
-                self.problem("QPTD-E031", **vloc, value=_plain(rec.raw))
+                self.problem("QPTD-E031", **vloc, value=_shown(rec.raw))
                 continue
             if ind["kind"] == "flag" and value not in (0, 1):
-                self.problem("QPTD-E033", **vloc, value=_plain(rec.raw))
+                self.problem("QPTD-E033", **vloc, value=_shown(rec.raw))
                 continue
             if ind["integer"] and not float(value).is_integer():
-                self.problem("QPTD-E032", **vloc, value=_plain(rec.raw), detail=str(ind["unit"]))
+                self.problem("QPTD-E032", **vloc, value=_shown(rec.raw), detail=str(ind["unit"]))
                 continue
             if (unit, year, code) in seen:
-                self.problem("QPTD-E036", **vloc, detail=f"{code} năm {year} của đơn vị {unit}")
+                place = self.cat.place(unit) if unit in self.units.index else unit
+                self.problem(
+                    "QPTD-E036", **vloc, detail=f"chỉ tiêu này, năm {year}, của {place} có hai dòng"
+                )
                 continue
             seen.add((unit, year, code))
             out.append((unit, year, code, value, rec.cell or "", rec.row))
@@ -177,7 +235,21 @@ class _Validator:
             out, columns=["unit_code", "year", "indicator", "value", "cell", "row"]
         )
         self.check_bounds(frame)
+        self.check_rows(raw)
         return frame
+
+    def check_rows(self, raw: pd.DataFrame) -> None:
+        """Say which indicator rows a workbook lost (a deleted row: QPTD-W105)."""
+        unit = self.raw.unit_code
+        if "values" not in self.raw.complete or not unit or unit in self.bad_units:
+            return
+        if unit not in self.units.index:
+            return
+        present = {clean_text(v)[0] for v in raw["indicator"].unique()}
+        for code, name in self.look.inputs[self.level[unit]]:
+            if code not in present:
+                self.problem("QPTD-W105", "values", None, "indicator", indicator=code,
+                             indicator_name=name)  # fmt: skip
 
     def check_bounds(self, frame: pd.DataFrame) -> None:
         bounded = self.indicators.loc[self.indicators["max_of"] != ""]
@@ -191,8 +263,10 @@ class _Validator:
                 loc = {"cell": part.cell} if part.cell else {}
                 self.problem(
                     "QPTD-E038", "values", part.row, "value", indicator=part.indicator,
-                    year=int(part.year), value=f"{part.value:g}",
-                    detail=f"{whole} cùng năm ({total:g})", **loc,
+                    indicator_name=str(self.ind[part.indicator]["name"]), year=int(part.year),
+                    value=vnformat.number(part.value, 10),
+                    detail=f"{self.ind[whole]['name']} ({whole}) cùng năm ({vnformat.number(total, 10)})",
+                    **loc,
                 )  # fmt: skip
 
     # --- award records ---------------------------------------------------------------------

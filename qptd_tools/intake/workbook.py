@@ -1,13 +1,17 @@
 """Reading a unit's filled workbook into raw tables (validation happens afterwards).
 
-Checks the workbook's structure: required sheets, header texts, year columns, merged
-cells in data areas, formulas without cached values, sheet sizes. Every structural problem
-is collected; a table whose structure is broken is not read further.
+Every sheet is read by its headers, not by fixed positions: a clerk who inserts a column or a
+row keeps a readable workbook, and is told where the columns were found. Checks the
+structure: required sheets, header texts, year columns, merged cells in data areas, formulas
+without a cached value (a formula whose cached result is an empty string is an empty cell),
+sheet sizes, total rows added by hand. Every structural problem is collected; a table whose
+structure is broken is not read further.
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +23,28 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qptd_tools.catalog import Catalog
 from qptd_tools.core.config import LIMITS
 from qptd_tools.core.errors import InputRejected, Problem
+from qptd_tools.core.vnformat import fold
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.raw import AWARD_FIELDS, CONFERENCE_FIELDS, RawTables
 from qptd_tools.intake.text import clean_text
 
 _FORMULA = object()  # marks a formula cell whose cached value is missing
+_SCAN_ROWS = 30  # headers and labels are looked for in the first rows and columns
+_SCAN_COLS = 40
+_TOTAL_WORDS = ("cong", "tong")  # "Cộng", "Tổng", "Tổng cộng", "TỔNG SỐ": a total row
+
+
+def _is_total(text: str) -> bool:
+    words = fold(text).replace(":", " ").split()
+    return bool(words) and words[0] in _TOTAL_WORDS
+
+
+@dataclass
+class _Header:
+    """Where a table's header row is and which column holds each field (1-based)."""
+
+    row: int
+    columns: dict[str, int]
 
 
 class _Reader:
@@ -34,6 +55,7 @@ class _Reader:
             file=path.name, tables=("values", "awards", "conferences", "narrative")
         )
         self.problems = self.raw.problems
+        self.unit_name = ""
 
     def problem(self, code: str, **fields: Any) -> None:
         self.problems.append(Problem(code, file=self.path.name, **fields))
@@ -62,8 +84,14 @@ class _Reader:
         cell = ws.cell(row=row, column=col)
         if cell.data_type != "f":
             return cell.value
-        value = cached[ws.title].cell(row=row, column=col).value if cached is not None else None
-        return _FORMULA if value is None else value
+        if cached is None:
+            return _FORMULA
+        result = cached[ws.title].cell(row=row, column=col)
+        if result.value is None:
+            # LibreOffice and Excel store a formula's empty text result as t="str" with an
+            # empty value: an empty cell. A formula never calculated has no type of result.
+            return "" if result.data_type in ("s", "str") else _FORMULA
+        return result.value
 
     def text(self, value: Any, sheet: str, cell: str) -> str:
         if value is _FORMULA:
@@ -88,21 +116,50 @@ class _Reader:
             self.problem("QPTD-E014", sheet=ws.title, cell=bad[0].split(":")[0], detail=bad[0])
         return not bad
 
-    def check_headers(self, ws: Worksheet, expected: list[str]) -> bool:
+    # --- headers --------------------------------------------------------------------------
+    def header(self, ws: Worksheet, expected: list[L.Column]) -> _Header | None:
+        """Find the header row (by its first header) and the column of every expected field.
+
+        A header that is missing is reported at the cell where the template put it, shifted
+        as the clerk's inserted columns or rows shifted the first one.
+        """
+        first = fold(expected[0].header)
+        rows = min(ws.max_row, _SCAN_ROWS)
+        cols = min(ws.max_column, _SCAN_COLS)
+        found = None
+        for r in range(1, rows + 1):
+            for c in range(1, cols + 1):
+                if fold(clean_text(ws.cell(row=r, column=c).value)[0]) == first:
+                    found = (r, c)
+                    break
+            if found:
+                break
+        if found is None:
+            ref = f"A{L.HEADER_ROW}"
+            shown = clean_text(ws[ref].value)[0]
+            self.problem("QPTD-E012", sheet=ws.title, cell=ref, value=shown,
+                         detail=f"ô {ref} là “{shown}”, cần “{expected[0].header}”")  # fmt: skip
+            return None
+        row, start = found
+        texts = {
+            fold(clean_text(ws.cell(row=row, column=c).value)[0]): c
+            for c in range(1, ws.max_column + 1)
+        }
+        columns: dict[str, int] = {}
         ok = True
-        for col, header in enumerate(expected, start=1):
-            found, _ = clean_text(ws.cell(row=L.HEADER_ROW, column=col).value)
-            if found != header:
-                ref = f"{get_column_letter(col)}{L.HEADER_ROW}"
-                self.problem(
-                    "QPTD-E012",
-                    sheet=ws.title,
-                    cell=ref,
-                    value=found,
-                    detail=f"ô {ref} là “{found}”, cần “{header}”",
-                )
-                ok = False
-        return ok
+        for index, column in enumerate(expected):
+            where = texts.get(fold(column.header))
+            if where is not None:
+                columns[column.field] = where
+                continue
+            if column.optional:
+                continue
+            ref = f"{get_column_letter(start + index)}{row}"
+            shown = clean_text(ws[ref].value)[0]
+            self.problem("QPTD-E012", sheet=ws.title, cell=ref, value=shown,
+                         detail=f"ô {ref} là “{shown}”, cần “{column.header}”")  # fmt: skip
+            ok = False
+        return _Header(row, columns) if ok else None
 
     # --- sheets ---------------------------------------------------------------------------
     def read_meta(self, wb: Any) -> str | None:
@@ -116,18 +173,20 @@ class _Reader:
 
     def read_info(self, ws: Worksheet, cached: Any) -> None:
         self.raw.sheet["conferences"] = ws.title
+        labels = {
+            fold(clean_text(ws.cell(row=r, column=1).value)[0]): r
+            for r in range(1, min(ws.max_row, _SCAN_ROWS + len(L.INFO_FIELDS)) + 1)
+        }
         record: dict[str, Any] = {}
         for offset, (name, label) in enumerate(L.INFO_FIELDS):
-            row = L.INFO_FIRST_ROW + offset
-            found, _ = clean_text(ws.cell(row=row, column=1).value)
-            if found != label:
-                self.problem(
-                    "QPTD-E012",
-                    sheet=ws.title,
-                    cell=f"A{row}",
-                    value=found,
-                    detail=f"ô A{row} là “{found}”, cần “{label}”",
-                )
+            row = labels.get(fold(label))
+            if row is None:
+                if name in L.INFO_OPTIONAL:
+                    continue
+                ref = f"A{L.INFO_FIRST_ROW + offset}"
+                found = clean_text(ws[ref].value)[0]
+                self.problem("QPTD-E012", sheet=ws.title, cell=ref, value=found,
+                             detail=f"ô {ref} là “{found}”, cần “{label}”")  # fmt: skip
                 continue
             self.raw.info_cells[name] = f"B{row}"
             value = self.cell_value(ws, cached, row, 2)
@@ -139,52 +198,78 @@ class _Reader:
             else:
                 record[name] = self.text(value, ws.title, f"B{row}")
         code = record.pop("unit_code", "")
-        name = record.pop("unit_name", "")
+        self.unit_name = record.pop("unit_name", "")
         record.pop("level", None)
         self.raw.unit_code = code or None
-        self.unit_name = name
         if code:
             frame = {"unit_code": code, **{f: record.get(f) for f in CONFERENCE_FIELDS}}
             self.raw.conferences = pd.DataFrame([{**frame, "row": None}])
 
+    def year_columns(self, ws: Worksheet, head: _Header) -> dict[int, int] | None:
+        """Return ``{column: year}`` of the values sheet, or None after reporting what is wrong."""
+        years: dict[int, int] = {}
+        for col in range(1, ws.max_column + 1):
+            value = ws.cell(row=head.row, column=col).value
+            text = clean_text(value)[0]
+            if not (text.isdigit() and len(text) == 4):
+                continue
+            ref = f"{get_column_letter(col)}{head.row}"
+            if int(text) in years.values():
+                self.problem("QPTD-E013", sheet=ws.title, cell=ref, value=text,
+                             detail=f"năm {text} có hai cột")  # fmt: skip
+                return None
+            years[col] = int(text)
+        expected = self.cat.years
+        missing = sorted(set(expected) - set(years.values()))
+        extra = sorted(set(years.values()) - set(expected))
+        if missing or extra:
+            parts = [f"thiếu cột năm {', '.join(map(str, missing))}" if missing else "",
+                     f"có cột năm ngoài kỳ sơ kết {', '.join(map(str, extra))}" if extra else ""]  # fmt: skip
+            ref = f"{get_column_letter(min(years) if years else 1)}{head.row}"
+            self.problem("QPTD-E013", sheet=ws.title, cell=ref,
+                         detail="; ".join(p for p in parts if p))  # fmt: skip
+            return None
+        first_col = min(years)
+        template_col = max(head.columns.values()) + 1  # right after the lead columns
+        if first_col != template_col or head.row != L.HEADER_ROW:
+            self.problem(
+                "QPTD-W110", sheet=ws.title, cell=f"{get_column_letter(first_col)}{head.row}",
+                detail=f"cột năm {expected[0]} ở ô {get_column_letter(first_col)}{head.row} "
+                       f"thay vì {get_column_letter(template_col)}{L.HEADER_ROW}",
+            )  # fmt: skip
+        return years
+
+    def total_label(self, ws: Worksheet, row: int, code: str, name_col: int | None) -> str | None:
+        """Return the words of a total row a clerk added ("Cộng", "Tổng cộng"), else None."""
+        if _is_total(code):
+            return code
+        name = clean_text(ws.cell(row=row, column=name_col).value)[0] if name_col else ""
+        return name if not code and _is_total(name) else None
+
     def read_values(self, ws: Worksheet, cached: Any) -> None:
         self.raw.sheet["values"] = ws.title
-        lead = [c.header for c in L.VALUE_LEAD]
-        if not self.check_headers(ws, lead) or not self.check_merged(ws, L.HEADER_ROW + 1):
+        head = self.header(ws, list(L.VALUE_LEAD))
+        if head is None or not self.check_merged(ws, head.row + 1):
             return
-        years: dict[int, int] = {}
-        col = len(lead) + 1
-        while col <= ws.max_column:
-            head, _ = clean_text(ws.cell(row=L.HEADER_ROW, column=col).value)
-            if head == L.VALUE_NOTE.header or head == "":
-                break
-            ref = f"{get_column_letter(col)}{L.HEADER_ROW}"
-            if not head.isdigit() or int(head) in years.values():
-                self.problem("QPTD-E013", sheet=ws.title, cell=ref, value=head, detail=f"“{head}”")
-                return
-            years[col] = int(head)
-            col += 1
-        expected = self.cat.years
-        if sorted(years.values()) != expected:
-            missing = sorted(set(expected) - set(years.values()))
-            extra = sorted(set(years.values()) - set(expected))
-            detail = "; ".join(
-                part
-                for part in (
-                    f"thiếu năm {', '.join(map(str, missing))}" if missing else "",
-                    f"thừa năm {', '.join(map(str, extra))}" if extra else "",
-                )
-                if part
-            )
-            self.problem("QPTD-E013", sheet=ws.title, cell=f"E{L.HEADER_ROW}", detail=detail)
+        years = self.year_columns(ws, head)
+        if years is None:
             return
+        code_col, name_col = head.columns["indicator"], head.columns.get("name")
+        known = set(self.cat.indicators["code"])
         rows = []
-        for row in range(L.HEADER_ROW + 1, ws.max_row + 1):
-            code = self.text(self.cell_value(ws, cached, row, 1), ws.title, f"A{row}")
+        for row in range(head.row + 1, ws.max_row + 1):
+            code_ref = f"{get_column_letter(code_col)}{row}"
+            code = self.text(self.cell_value(ws, cached, row, code_col), ws.title, code_ref)
             cells = {c: self.cell_value(ws, cached, row, c) for c in years}
-            if not code:
-                if any(v not in (None, "") for v in cells.values()):
-                    self.problem("QPTD-E034", sheet=ws.title, cell=f"A{row}", value="")
+            filled = any(v not in (None, "") for v in cells.values())
+            if code in known:
+                pass
+            elif (total := self.total_label(ws, row, code, name_col)) is not None:
+                self.problem("QPTD-W111", sheet=ws.title, cell=code_ref, row=row, value=total)
+                continue
+            elif not code:
+                if filled:
+                    self.problem("QPTD-E029", sheet=ws.title, cell=code_ref, row=row)
                 continue
             for c, year in years.items():
                 ref = f"{get_column_letter(c)}{row}"
@@ -196,25 +281,23 @@ class _Reader:
         self.raw.values = pd.DataFrame(
             rows, columns=["unit_code", "indicator", "year", "raw", "cell", "row"]
         )
+        self.raw.complete.add("values")
 
     def read_awards(self, ws: Worksheet, cached: Any) -> None:
         self.raw.sheet["awards"] = ws.title
-        self.raw.columns["awards"] = {
-            f: get_column_letter(i) for i, f in enumerate(AWARD_FIELDS, start=1)
-        }
-        headers = [c.header for c in L.AWARD_COLUMNS]
-        if not self.check_headers(ws, headers) or not self.check_merged(ws, L.HEADER_ROW + 1):
+        head = self.header(ws, list(L.AWARD_COLUMNS))
+        if head is None or not self.check_merged(ws, head.row + 1):
             return
+        where = head.columns
+        self.raw.columns["awards"] = {f: get_column_letter(where[f]) for f in AWARD_FIELDS}
         records = []
-        for row in range(L.HEADER_ROW + 1, ws.max_row + 1):
-            values = {
-                f: self.cell_value(ws, cached, row, i) for i, f in enumerate(AWARD_FIELDS, start=1)
-            }
+        for row in range(head.row + 1, ws.max_row + 1):
+            values = {f: self.cell_value(ws, cached, row, where[f]) for f in AWARD_FIELDS}
             if all(v is None or str(v).strip() == "" for v in values.values()):
                 continue
             record: dict[str, Any] = {"unit_code": self.raw.unit_code, "row": row}
-            for i, f in enumerate(AWARD_FIELDS, start=1):
-                ref = f"{get_column_letter(i)}{row}"
+            for f in AWARD_FIELDS:
+                ref = f"{get_column_letter(where[f])}{row}"
                 value = values[f]
                 if f == "decision_date" and value is not _FORMULA:
                     record[f] = value
@@ -226,15 +309,20 @@ class _Reader:
 
     def read_narrative(self, ws: Worksheet, cached: Any) -> None:
         self.raw.sheet["narrative"] = ws.title
-        headers = [c.header for c in L.NARRATIVE_COLUMNS]
-        if not self.check_headers(ws, headers) or not self.check_merged(ws, L.HEADER_ROW + 1):
+        head = self.header(ws, list(L.NARRATIVE_COLUMNS))
+        if head is None or not self.check_merged(ws, head.row + 1):
             return
+        section_col, text_col = head.columns["section_id"], head.columns["text"]
+        letter = get_column_letter(text_col)
         rows = []
-        for row in range(L.HEADER_ROW + 1, ws.max_row + 1):
-            section = self.text(self.cell_value(ws, cached, row, 1), ws.title, f"A{row}")
-            text = self.text(self.cell_value(ws, cached, row, 4), ws.title, f"D{row}")
+        for row in range(head.row + 1, ws.max_row + 1):
+            section = self.text(
+                self.cell_value(ws, cached, row, section_col), ws.title,
+                f"{get_column_letter(section_col)}{row}",
+            )  # fmt: skip
+            text = self.text(self.cell_value(ws, cached, row, text_col), ws.title, f"{letter}{row}")
             if section or text:
-                rows.append((self.raw.unit_code, section, text, f"D{row}", row))
+                rows.append((self.raw.unit_code, section, text, f"{letter}{row}", row))
         self.raw.narrative = pd.DataFrame(
             rows, columns=["unit_code", "section_id", "text", "cell", "row"]
         )
@@ -250,6 +338,7 @@ class _Reader:
         if not all(self.check_size(ws) for ws in sheets.values()):
             return self.raw
         meta_code = self.read_meta(wb)
+        self.raw.template_unit = meta_code
         self.read_info(sheets[L.SHEET_INFO], cached)
         code = self.raw.unit_code
         if not code:
@@ -279,7 +368,7 @@ def read_workbook(path: Path, cat: Catalog) -> tuple[RawTables, str]:
     path
         The ``.xlsx`` file (already passed :func:`qptd_tools.intake.guard.check_file`).
     cat
-        The catalogues (for the review period).
+        The catalogues (for the review period and the indicator codes).
 
     Returns
     -------
@@ -288,4 +377,4 @@ def read_workbook(path: Path, cat: Catalog) -> tuple[RawTables, str]:
     """
     reader = _Reader(path, cat)
     raw = reader.read()
-    return raw, getattr(reader, "unit_name", "")
+    return raw, reader.unit_name

@@ -58,6 +58,9 @@ DELIBERATE = (
                "gấp khoảng 10 lần các năm khác.", "TT_LUOT", 2014, "QPTD-C102"),
     Deliberate("D8", "missing_values", "01864", "Xã Bộc Bố để trống số lượt người được phổ biến "
                "kiến thức QP-AN năm 2009 và 2010.", "GD_PHO_BIEN", 2009, "QPTD-C002"),
+    Deliberate("D9", "double_count", "065", "Huyện Chợ Mới ghi lượt người nghe tuyên truyền của "
+               "toàn huyện (tổng các xã) vào dòng chỉ ghi số do cấp huyện thực hiện.", "TT_LUOT",
+               2009, "QPTD-C103"),
 )  # fmt: skip
 
 
@@ -173,6 +176,12 @@ def _apply_deliberate(cat: Catalog, fillings: dict[str, Filling]) -> None:
     values["01861"][("TT_LUOT", 2014)] = float(values["01861"][("TT_LUOT", 2014)]) * 10  # type: ignore[arg-type]
     for year in (2009, 2010):
         values["01864"].pop(("GD_PHO_BIEN", year), None)
+    communes = cat.children("065", "xa")["unit_code"]
+    for year in cat.years:  # the whole district's figure, where only its own belongs
+        values["065"][("TT_LUOT", year)] = sum(
+            float(values[c].get(("TT_LUOT", year), 0))
+            for c in communes  # type: ignore[arg-type]
+        )
     info = {code: dict(f.info) for code, f in fillings.items()}
     info["01858"] |= {
         "conference_date": dt.date(2019, 9, 5),

@@ -3,12 +3,15 @@
 Layout under ``data/processed/``::
 
     CURRENT                 name of the snapshot in force (replaced atomically)
-    snapshots/<NNNNNN>/     values, awards, conferences, narrative, submissions (.parquet)
-    ingest_log.jsonl        one line per file per ingest
+    snapshots/<NNNNNN>/     values, awards, conferences, narrative, submissions, history (.parquet)
+    received/<sha256>.<ext> a copy of every file ever accepted, named by its content
+    ingest_log.jsonl        one line per file per ingest, refused files included
     .lock                   held by the one ingest that may write
 
 A commit writes a whole new snapshot beside the current one and then swaps ``CURRENT``;
-a crash at any point leaves the previous snapshot in force and readable.
+a crash at any point leaves the previous snapshot in force and readable. ``submissions``
+says which file each unit's table comes from now; ``history`` has a row for every table of
+every file ever accepted, so nothing a unit sent is lost from the record.
 """
 
 from __future__ import annotations
@@ -28,12 +31,12 @@ from qptd_tools.core.errors import Problem, StoreLocked, StoreUnreadable, WriteF
 from qptd_tools.core.fsutil import atomic_write_bytes
 from qptd_tools.store import tables
 
-TABLES = (*tables.COLUMNS, "submissions")
+TABLES = (*tables.COLUMNS, "submissions", "history")
 KEEP_SNAPSHOTS = 2
 
 
 def _empty(name: str) -> pd.DataFrame:
-    if name == "submissions":
+    if name in ("submissions", "history"):
         return pd.DataFrame({c: pd.Series(dtype="str") for c in tables.SUBMISSIONS}).astype(
             {"is_sample": bool}
         )
@@ -70,13 +73,35 @@ class Store:
             )
         return snapshot
 
+    @property
+    def received(self) -> Path:
+        """Folder of the copies of every accepted file."""
+        return self.path / "received"
+
+    def kept(self, sha256: str) -> Path | None:
+        """Return the store's copy of an accepted file, by its SHA-256 (None if not kept)."""
+        found = sorted(self.received.glob(f"{sha256}.*")) if self.received.is_dir() else []
+        return found[0] if found else None
+
+    def keep(self, path: Path, sha256: str) -> Path:
+        """Keep a copy of an accepted file (once per content; atomic). Call under :meth:`locked`."""
+        existing = self.kept(sha256)
+        if existing is not None:
+            return existing
+        copy = self.received / f"{sha256}{path.suffix.lower()}"
+        atomic_write_bytes(copy, path.read_bytes())
+        return copy
+
     def read(self, name: str) -> pd.DataFrame:
         """Return one stored table by name (see :data:`TABLES`)."""
         snapshot = self.current()
         if snapshot is None or not (snapshot / f"{name}.parquet").is_file():
             return _empty(name)
         try:
-            return pd.read_parquet(snapshot / f"{name}.parquet")
+            frame = pd.read_parquet(snapshot / f"{name}.parquet")
+            if name in ("submissions", "history"):  # snapshots made before file_modified existed
+                frame = frame.reindex(columns=tables.SUBMISSIONS)
+            return frame
         except Exception as exc:  # pyarrow raises several types for damaged files
             raise StoreUnreadable(
                 Problem("QPTD-E091", file=str(snapshot / f"{name}.parquet"), detail=str(exc)[:120])
@@ -113,7 +138,8 @@ class Store:
             For each table: the units whose rows are replaced, and their new rows
             (canonical columns plus provenance).
         submissions
-            One row per unit and table replaced, naming the file it now comes from.
+            One row per unit and table replaced, naming the file it now comes from; the
+            same rows are added to the history.
 
         Returns
         -------
@@ -132,6 +158,11 @@ class Store:
                 frame = frame.sort_values(tables.KEYS[name], kind="stable", ignore_index=True)
                 frame = tables.validate(name, tables.conform(name, frame))
             new[name] = frame
+        new["history"] = (
+            pd.concat([current["history"], submissions], ignore_index=True)
+            if len(current["history"])
+            else submissions.reset_index(drop=True)
+        )
         subs = current["submissions"]
         if len(submissions):
             replaced = set(zip(submissions["unit_code"], submissions["table"], strict=True))

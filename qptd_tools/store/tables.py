@@ -44,9 +44,30 @@ SUBMISSIONS = [
     "source_file",
     "source_path",
     "source_sha256",
+    "file_modified",
     "ingested_at",
     "is_sample",
 ]
+# Vietnamese names of the fields a clerk fills in, for messages and the history.
+FIELD_NAMES = {
+    "value": "giá trị", "recipient_type": "loại đối tượng", "recipient_name": "tên",
+    "position": "chức vụ, đơn vị công tác", "recipient_group": "nhóm đối tượng",
+    "gender": "giới tính", "ethnicity": "dân tộc", "collective_level": "cấp đơn vị quân đội",
+    "form": "hình thức khen thưởng", "status": "tình trạng", "decision_no": "số quyết định",
+    "decision_date": "ngày quyết định", "conference_date": "ngày hội nghị",
+    "report_submitted_date": "ngày gửi báo cáo", "chair": "người chủ trì",
+    "participants": "số đại biểu", "contact_name": "người lập biểu", "contact_phone": "điện thoại",
+    "contact_email": "thư điện tử", "text": "nội dung",
+}  # fmt: skip
+# Personal data (Decree 13/2023/NĐ-CP): a change is said, its values are not shown.
+PERSONAL = ("gender", "ethnicity")
+# Vietnamese names of the tables, for messages and reports.
+TABLE_NAMES = {
+    "values": "số liệu chỉ tiêu",
+    "awards": "khen thưởng",
+    "conferences": "thông tin hội nghị",
+    "narrative": "thuyết minh",
+}
 
 COLUMNS = {
     "values": VALUES,

@@ -1,0 +1,189 @@
+"""``qptd``: the command line, one thin sub-command per step of the review.
+
+Exit codes: 0 done; 1 something was rejected or is incomplete where the command says so;
+2 a usage or input error (a message with its ``QPTD-E…`` code, never a traceback);
+130 stopped by the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from qptd_tools.analytics import awards
+from qptd_tools.catalog.schemas import LEVELS
+from qptd_tools.cli.analysis_cmds import cmd_awards, cmd_check, cmd_deadlines, cmd_indicators
+from qptd_tools.cli.batch_cmds import cmd_demo, cmd_run
+from qptd_tools.cli.common import Parser
+from qptd_tools.cli.intake_cmds import cmd_history, cmd_ingest, cmd_sample, cmd_template
+from qptd_tools.core.config import VERSION
+from qptd_tools.core.errors import Problem, QptdError
+from qptd_tools.sample.generate import DEFAULT_SEED
+
+
+# --- parser ------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``qptd`` argument parser."""
+    parser = Parser(
+        prog="qptd",
+        description="Bộ công cụ sơ kết xây dựng nền quốc phòng toàn dân giai đoạn 2009–2019.",
+        epilog="Ví dụ: qptd demo   |   qptd ingest data/raw   |   qptd check --district 061",
+    )
+    parser.add_argument(
+        "--root", help="Thư mục làm việc (mặc định: $QPTD_ROOT hoặc thư mục hiện tại)."
+    )
+    parser.add_argument("--quiet", action="store_true", help="Không in tiến trình.")
+    parser.add_argument("--debug", action="store_true", help="In chi tiết lỗi nội bộ.")
+    parser.add_argument("--version", action="version", version=f"qptd {VERSION}",
+                        help="In phiên bản rồi thoát.")  # fmt: skip
+    subs = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=Parser)
+    subs.required = True
+
+    def sub(
+        name: str, func: Callable[[argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
+        p = subs.add_parser(name, help=text, description=text)
+        p.set_defaults(func=func)
+        return p
+
+    def formats(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json")) -> None:
+        p.add_argument("--format", choices=choices, default=choices[0], help="Dạng kết quả.")
+
+    p = sub("sample", cmd_sample, "Tạo DỮ LIỆU MẪU (biểu mẫu đã điền) cho mọi đơn vị.")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Hạt giống ngẫu nhiên.")
+    p.add_argument("--out", help="Thư mục ghi (mặc định data/sample).")
+
+    p = sub("template", cmd_template, "Tạo biểu mẫu trống cho đơn vị.")
+    p.add_argument("--unit", nargs="+", metavar="MÃ", help="Mã đơn vị.")
+    p.add_argument("--level", choices=LEVELS, help="Mọi đơn vị của một cấp.")
+    p.add_argument("--all", action="store_true", help="Mọi đơn vị trong danh mục.")
+    p.add_argument("--list", action="store_true", help="Liệt kê danh mục đơn vị.")
+    p.add_argument("--out", help="Thư mục ghi (mặc định data/templates).")
+    formats(p, ("text", "csv", "json"))
+
+    p = sub(
+        "ingest", cmd_ingest, "Kiểm tra và nạp biểu mẫu (.xlsx) hoặc bảng chuẩn (.csv, .parquet)."
+    )
+    p.add_argument("paths", nargs="+", metavar="ĐƯỜNG_DẪN", help="Tệp hoặc thư mục.")
+    p.add_argument("--use", nargs="+", metavar="TÊN_TỆP",
+                   help="Khi một đơn vị có nhiều tệp khác nhau: dùng tệp này (các tệp kia không dùng).")  # fmt: skip
+    p.add_argument(
+        "--verbose", action="store_true", help="In cả các tệp không thay đổi, bản cũ, tệp trùng."
+    )
+    formats(p)
+
+    p = sub("history", cmd_history, "Lịch sử nhận số liệu của một đơn vị: các tệp đã nhận, tệp đang "
+            "dùng, những ô thay đổi giữa các lần gửi.")  # fmt: skip
+    p.add_argument("--unit", metavar="MÃ", required=True, help="Mã đơn vị.")
+    p.add_argument("--verbose", action="store_true", help="In mọi thay đổi.")
+    formats(p)
+
+    p = sub("check", cmd_check, "Kiểm tra số liệu đã nạp: độ đầy đủ, khớp tổng, bất thường, "
+            "khen thưởng, hạn nộp.")  # fmt: skip
+    p.add_argument("--unit", metavar="MÃ", help="Chỉ một đơn vị.")
+    p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")
+    p.add_argument("--verbose", action="store_true", help="In mọi phát hiện.")
+    formats(p, ("text", "csv", "json"))
+
+    p = sub("indicators", cmd_indicators, "Chỉ tiêu 10 năm của một đơn vị (tổng hợp cả giai đoạn).")
+    p.add_argument("--unit", metavar="MÃ", required=True, help="Mã đơn vị.")
+    p.add_argument("--series", action="store_true", help="In số liệu từng năm thay cho tổng hợp.")
+    formats(p, ("table", "csv", "json"))
+
+    p = sub("awards", cmd_awards, "Thống kê, kiểm tra và tiền thưởng khen thưởng.")
+    p.add_argument("--unit", metavar="MÃ", help="Một đơn vị và các đơn vị cấp dưới.")
+    p.add_argument("--view", choices=("stats", "shares", "money", "checks"), default="stats",
+                   help="stats: số lượng; shares: tỷ lệ nữ, dân tộc thiểu số, cấp xã; "
+                        "money: tiền thưởng theo cấp chi; checks: kiểm tra.")  # fmt: skip
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="Ghi danh sách khen thưởng (DOCX, XLSX) của từng cấp quyết định (--unit: của một cấp).",
+    )
+    p.add_argument(
+        "--by", metavar="CỘT,…", help="Cột nhóm (mặc định: " + ",".join(awards.DEFAULT_BY) + ")."
+    )
+    formats(p, ("table", "csv", "json"))
+
+    p = sub("deadlines", cmd_deadlines, "Bảng theo dõi hạn tổ chức hội nghị và gửi báo cáo.")
+    p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")
+    p.add_argument("--summary", action="store_true", help="Tổng hợp theo huyện.")
+    formats(p, ("table", "csv", "json"))
+
+    p = sub("run", cmd_run, "Chạy sổ tay báo cáo (papermill) cho từng đơn vị, song song.")
+    p.add_argument("--unit", nargs="+", metavar="MÃ", help="Mã đơn vị.")
+    p.add_argument("--district", metavar="MÃ", help="Một huyện và mọi xã của huyện.")
+    p.add_argument("--level", choices=LEVELS, help="Mọi đơn vị của một cấp.")
+    p.add_argument("--all", action="store_true", help="Mọi đơn vị trong danh mục.")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="Số tiến trình chạy song song (mặc định: số nhân CPU).",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=600, help="Số giây tối đa cho một đơn vị (mặc định 600)."
+    )
+    p.add_argument("--force", action="store_true", help="Chạy lại cả đơn vị có dữ liệu không đổi.")
+    p.add_argument("--notebook", help="Sổ tay cần chạy (mặc định notebooks/unit_report.ipynb).")
+    p.add_argument(
+        "--scheduler", metavar="ĐỊA_CHỈ", help="Gửi tới cụm Dask (tcp://máy:cổng) thay cho máy này."
+    )
+    p.add_argument(
+        "--formats",
+        default="html,docx",
+        help='Tệp xuất ra: html, docx (mặc định cả hai; "" để không xuất).',
+    )
+    p.add_argument(
+        "--cold",
+        action="store_true",
+        help="Mỗi đơn vị một nhân Python mới (mặc định: dùng lại nhân đã nạp).",
+    )
+    formats(p)
+
+    p = sub(
+        "demo",
+        cmd_demo,
+        "Chạy thử trên DỮ LIỆU MẪU: tạo mẫu, nạp, kiểm tra, lập báo cáo toàn tỉnh.",
+    )
+    p.add_argument(
+        "--district", metavar="MÃ", help="Chỉ lập báo cáo cho một huyện và các xã (nhanh hơn)."
+    )
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Hạt giống ngẫu nhiên.")
+    p.add_argument("--verbose", action="store_true", help="In mọi phát hiện.")
+    formats(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``qptd``; return the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = None
+    try:
+        args = parser.parse_args(argv)
+        return int(args.func(args))
+    except QptdError as exc:
+        print(str(exc.problem), file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `qptd check | head`: the reader has all it wants
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu người dùng.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args is not None and args.debug:
+            traceback.print_exc()
+        print(str(Problem("QPTD-E099", detail=type(exc).__name__)), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
