@@ -100,11 +100,19 @@ def test_indicators_by_level(cat):
 
 def test_outline_follows_seed(cat):
     titles = cat.outline.set_index("section_id")["title"]
+    # the period written one way in every document, as the guidance writes it: "2009 - 2019"
     assert (
         titles["P1"]
-        == "KẾT QUẢ THỰC HIỆN CÔNG TÁC XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN, GIAI ĐOẠN 2009-2019"
+        == "KẾT QUẢ THỰC HIỆN CÔNG TÁC XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN, GIAI ĐOẠN 2009 - 2019"
     )
-    assert titles["P1.II"] == "KẾT QUẢ XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN GIAI ĐOẠN 2009-2019"
+    assert titles["P1.II"] == "KẾT QUẢ XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN GIAI ĐOẠN 2009 - 2019"
+    # II.1 has the seed's two points and II.2 its five, each a section of its own
+    points = cat.outline.groupby("parent_id")["section_id"].apply(list)
+    assert points["P1.II.1"] == ["P1.II.1.a", "P1.II.1.b"]
+    assert points["P1.II.2"] == [f"P1.II.2.{c}" for c in "abcde"]
+    assert (
+        "Nghị quyết số 28-NQ/TW" in cat.outline.set_index("section_id").at["P1.II.2.a", "guidance"]
+    )
     assert titles["P1.III"] == "HẠN CHẾ, NGUYÊN NHÂN VÀ BÀI HỌC KINH NGHIỆM"
     assert titles["P2.II"] == "CHỦ TRƯƠNG, GIẢI PHÁP"
     order = list(cat.outline["section_id"])
@@ -165,3 +173,17 @@ def test_broken_override_names_the_row(tmp_path):
         load_catalog(tmp_path)
     assert err.value.code == "QPTD-E080"
     assert "dòng 3" in err.value.problem.detail and "level" in err.value.problem.detail
+
+
+def test_the_defence_zone_heading_is_worded_for_each_level(cat):
+    """II.3 is "… khu vực phòng thủ tỉnh" for the province, "… huyện"/"… thành phố" for districts,
+    the bracketed wording for communes and an agency wording for departments, over all units."""
+    for unit in cat.units.itertuples():
+        title = cat.section_title("P1.II.3", unit.unit_code)
+        assert "tỉnh, huyện, thành phố" not in title and "đối với cấp xã" not in title
+        if unit.level in ("tinh", "huyen"):
+            assert title == f"Kết quả xây dựng khu vực phòng thủ {unit.division_type}"
+        elif unit.level == "xa":
+            assert title.startswith("Kết quả xây dựng nền quốc phòng toàn dân gắn với thế trận")
+        else:
+            assert "tham gia xây dựng khu vực phòng thủ" in title

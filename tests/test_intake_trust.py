@@ -20,6 +20,7 @@ from qptd_tools.cli import main
 from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.ingest import FileResult, check_name, ingest
+from qptd_tools.intake.template import Filling
 from qptd_tools.store import history as H
 from qptd_tools.store.snapshots import Store
 
@@ -209,7 +210,7 @@ def test_a_column_inserted_before_the_years_is_read_by_its_headers(tmp_path, cat
     assert result.status == "accepted", [str(p) for p in result.problems]
     shifted = next(p for p in result.problems if p.code == "QPTD-W110")
     moved, expected = get_column_letter(first_year + 1), get_column_letter(first_year)
-    assert f"ô {moved}4 thay vì {expected}4" in shifted.message
+    assert f"cột năm 2009 ở cột {moved} thay vì {expected}" in shifted.message
     values = store.read("values").set_index(["indicator", "year"])["value"]
     assert values[("DAN_SO", 2019)] == 3250 and values[("DAN_SO", 2009)] == 3000
 
@@ -315,3 +316,142 @@ def test_verbose_never_calls_a_skipped_file_loaded(tmp_path, cat, capsys):
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "ĐÃ NẠP" not in out and "KHÔNG ĐỔI" in out and "QPTD-W108" in out
+
+
+# --- found by a clerk's try-out (helper report): each stored wrong or said badly before ------
+def test_a_blank_template_over_a_filled_unit_is_refused(tmp_path, cat, store, sample_dir):
+    _ingest(store, cat, sample_dir / f"{UNIT}.xlsx")
+    before = _state(store)
+    blank = tmp_path / f"{UNIT}.xlsx"
+    from qptd_tools.intake.template import build_workbook, save_workbook
+
+    save_workbook(build_workbook(cat, UNIT), blank)
+    result = _ingest(store, cat, blank).files[0]
+    assert result.status == "rejected"
+    problem = next(p for p in result.problems if p.code == "QPTD-E026")
+    assert "còn 0/" in problem.message and "ô số liệu" in problem.message
+    assert f"--use {UNIT}.xlsx" in problem.hint
+    assert _state(store) == before
+    chosen = _ingest(store, cat, blank, use=[blank.name]).files[0]  # the clerk says it is meant
+    assert chosen.status == "accepted"
+
+
+def test_a_half_filled_resubmission_is_refused(tmp_path, cat, store, sample_dir):
+    _ingest(store, cat, sample_dir / f"{UNIT}.xlsx")
+    before = _state(store)
+    path = tmp_path / f"{UNIT}_bo_sung.xlsx"
+    shutil.copy(sample_dir / f"{UNIT}.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[L.SHEET_VALUES]
+    for row in ws.iter_rows(min_row=L.HEADER_ROW + 4, min_col=len(L.VALUE_LEAD) + 1):
+        for cell in row:
+            cell.value = None  # only the first three indicator rows stay filled
+    wb.save(path)
+    result = _ingest(store, cat, path).files[0]
+    assert result.status == "rejected" and "QPTD-E026" in _codes(result)
+    assert _state(store) == before
+
+
+def test_a_misnamed_copy_is_refused_every_time(tmp_path, cat, store):
+    raw = tmp_path / "raw"
+    write_workbook(cat, raw / f"{UNIT}.xlsx", UNIT)
+    shutil.copy(raw / f"{UNIT}.xlsx", raw / f"{OTHER}.xlsx")
+    for _ in range(2):
+        report = _ingest(store, cat, raw)
+        by_name = {f.path.name: f for f in report.files}
+        assert by_name[f"{OTHER}.xlsx"].status == "rejected"
+        assert "QPTD-E024" in _codes(by_name[f"{OTHER}.xlsx"])
+
+
+def test_a_mistyped_use_is_refused_before_anything_is_loaded(tmp_path, cat, store):
+    raw = tmp_path / "raw"
+    write_workbook(cat, raw / f"{UNIT}.xlsx", UNIT)
+    write_workbook(cat, raw / "060.xlsx", "060", Filling(values={("DAN_SO", 2019): 40000}))
+    from qptd_tools.core.errors import UsageInvalid
+
+    with pytest.raises(UsageInvalid) as err:
+        _ingest(store, cat, raw, use=[f"{UNIT}_sua_lan_2.xlsx"])
+    assert "có thể là" in str(err.value) and f"{UNIT}.xlsx" in str(err.value)
+    assert store.current() is None
+
+
+def test_a_dash_in_a_narrative_section_is_not_a_text(tmp_path, cat, store):
+    filling = good_filling(cat, UNIT)
+    filling.narrative["P1.I.3"] = "-"
+    result = _ingest(
+        store, cat, write_workbook(cat, tmp_path / f"{UNIT}.xlsx", UNIT, filling)
+    ).files[0]
+    assert "QPTD-W113" in _codes(result)
+    assert "P1.I.3" not in set(store.read("narrative")["section_id"])
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "code"),
+    [
+        (("values", "TT_BUOI", 2015), 1e20, "QPTD-E018"),
+        (("values", "TT_BUOI", 2015), "1.234.567.890.123", "QPTD-E018"),
+        (("values", "TT_BUOI", 2015), dt.datetime(2019, 5, 12), "QPTD-E019"),
+        (("values", "TT_BUOI", 2015), True, "QPTD-E019"),
+        (("info", "conference_date"), "20/8/2109", "QPTD-E052"),
+    ],
+)
+def test_values_no_unit_could_report_are_refused(tmp_path, cat, store, where, value, code):
+    filling = good_filling(cat, UNIT)
+    if where[0] == "info":
+        filling.info[where[1]] = value
+    path = write_workbook(cat, tmp_path / f"{UNIT}.xlsx", UNIT, filling)
+    if where[0] == "values":  # typed into the cell, as Excel keeps it (a date keeps a date format)
+        wb = openpyxl.load_workbook(path)
+        wb[L.SHEET_VALUES][value_cell(cat, where[1], where[2])] = value
+        wb.save(path)
+    result = _ingest(store, cat, path).files[0]
+    assert result.status == "rejected" and code in _codes(result), [str(p) for p in result.problems]
+    assert not PYTHONISH.search(" ".join(str(p) for p in result.problems))
+
+
+def test_inserted_rows_and_columns_are_named_as_such(tmp_path, cat, store):
+    above = _ingest(store, cat, _edited(tmp_path / "r", cat, lambda ws: ws.insert_rows(2))).files[0]
+    moved = next(p for p in above.problems if p.code == "QPTD-W110")
+    assert "dòng phía trên tiêu đề (tiêu đề ở dòng 5 thay vì dòng 4)" in moved.message
+    assert "cột" not in moved.message.split("dòng phía trên")[0]
+
+    def number_column(wb_ws):
+        wb_ws.insert_cols(1)
+        wb_ws["A4"] = "STT"
+
+    before = _ingest(
+        Store(tmp_path / "s2"), cat, _edited(tmp_path / "c", cat, number_column)
+    ).files[0]
+    assert before.status == "accepted", [str(p) for p in before.problems]
+    moved = next(p for p in before.problems if p.code == "QPTD-W110")
+    assert "cột phía trước (cột “Mã chỉ tiêu” ở cột B thay vì A)" in moved.message
+
+
+def test_award_and_contact_cells_a_clerk_mistypes(tmp_path, cat, store):
+    filling = good_filling(cat, UNIT)
+    filling.awards[0] = dict(filling.awards[0], status="Quyết định", decision_no="12/QĐ-UBND")
+    filling.awards.append(dict(filling.awards[0], recipient_type="Tập thể",
+                               recipient_name="Hội Phụ nữ xã", recipient_group="TT_CQ",
+                               status="Đề nghị", decision_no="", decision_date=dt.date(2019, 9, 1)))  # fmt: skip
+    filling.info["contact_phone"] = 912345678
+    result = _ingest(
+        store, cat, write_workbook(cat, tmp_path / f"{UNIT}.xlsx", UNIT, filling)
+    ).files[0]
+    assert result.status == "accepted", [str(p) for p in result.problems]
+    by_code = {p.code: p for p in result.problems}
+    assert by_code["QPTD-W106"].cell.startswith("L")  # the missing date, not the number given
+    assert "ngày quyết định" in by_code["QPTD-W115"].message
+    assert "giới tính" in by_code["QPTD-W114"].message
+    assert by_code["QPTD-W116"].message.endswith("đã đọc là 0912345678.")
+    awards = store.read("awards").set_index("recipient_name")
+    assert pd.isna(awards.loc["Hội Phụ nữ xã", "gender"])
+    assert store.read("conferences")["contact_phone"].tolist() == ["0912345678"]
+
+
+def test_the_default_output_names_every_file(tmp_path, cat, capsys):
+    raw = tmp_path / "raw"
+    write_workbook(cat, raw / f"{UNIT}.xlsx", UNIT)
+    write_workbook(cat, raw / "060.xlsx", "060", Filling(values={("DAN_SO", 2019): 40000}))
+    main(["--root", str(tmp_path), "--quiet", "ingest", str(raw)])
+    out = capsys.readouterr().out
+    assert f"{UNIT}.xlsx" in out and "060.xlsx" in out

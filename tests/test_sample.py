@@ -11,7 +11,8 @@ import pandas as pd
 from qptd_tools.analytics import completeness
 from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import layout as L
-from qptd_tools.sample.generate import DELIBERATE, write_sample
+from qptd_tools.sample.deliberate import deliberate
+from qptd_tools.sample.generate import write_sample
 
 
 def test_one_labelled_workbook_per_unit(sample_dir, cat):
@@ -21,7 +22,7 @@ def test_one_labelled_workbook_per_unit(sample_dir, cat):
     for sheet in (L.SHEET_INFO, L.SHEET_VALUES, L.SHEET_AWARDS, L.SHEET_NARRATIVE):
         assert wb[sheet]["A3"].value == "DỮ LIỆU MẪU — không phải số liệu thật"
     listing = json.loads((sample_dir / "deliberate_problems.json").read_text(encoding="utf-8"))
-    assert [d["id"] for d in listing["deliberate_problems"]] == [d.id for d in DELIBERATE]
+    assert [d["id"] for d in listing["deliberate_problems"]] == [d.id for d in deliberate(cat)]
 
 
 def test_deterministic(sample_dir, cat, tmp_path):
@@ -92,7 +93,11 @@ def test_completeness_finds_the_documented_gaps(sample_store, cat):
         ["01864", "GD_PHO_BIEN", 2009],
         ["01864", "GD_PHO_BIEN", 2010],
     ]
-    sections = completeness.missing_sections(cat.units, cat.outline, sample_store.read("narrative"))
+    from qptd_tools.analytics import checks
+
+    tables = ("values", "awards", "conferences", "narrative", "submissions")
+    result = checks.run(cat, *(sample_store.read(t) for t in tables))
+    sections = completeness.missing_sections(result.coverage)
     assert ("060", "P1.III.2") in set(
         zip(sections["unit_code"], sections["section_id"], strict=True)
     )
@@ -110,7 +115,86 @@ def test_deliberate_dates_and_duplicate(sample_store):
     names = awards.loc[
         (awards["unit_code"] == "063") & (awards["form"] == "GK_UBH"), "recipient_name"
     ]
-    assert {"Nguyễn Văn Hùng", "Nguyen Van  Hung"} <= set(names)
+    from qptd_tools.core.vnformat import fold
+
+    twice = [n for n in names if list(map(fold, names)).count(fold(n)) == 2]
+    assert len(twice) == 2 and twice[0] != twice[1]  # one typed with tone marks, one without
+
+
+def test_people_and_positions_fit_their_units(sample_store, cat):
+    """Every individual's position names the proposing unit; each unit's head signs and
+    chairs, and is in no award list of the sample."""
+    awards = sample_store.read("awards")
+    people = awards.loc[awards["recipient_type"] == "ca_nhan"]
+
+    def bare(code):  # "Xã Bằng Thành" -> "Bằng Thành"; a department keeps its whole name
+        unit = cat.unit(code)
+        kind = str(unit["division_type"])
+        name = str(unit["name"])
+        return name[len(kind) + 1 :] if unit["level"] in ("tinh", "huyen", "xa") else name
+
+    for (
+        row
+    ) in people.itertuples():  # the unit, or a unit below it (a district proposes commune people)
+        names = [bare(code) for code in cat.descendants(row.unit_code)]
+        assert any(n in row.position for n in names), (row.unit_code, row.position)
+    bad = ("Công an Sở", "Ban CHQS Ban Chỉ huy", "Chỉ huy trưởng Ban CHQS Ban")
+    assert not [p for p in awards["position"].dropna() if any(b in p for b in bad)]
+    assert not [n for n in awards["recipient_name"] if any(b in n for b in bad)]
+    chairs = people.loc[people["position"].str.startswith("Chủ tịch UBND"), "recipient_name"]
+    conf = sample_store.read("conferences").set_index("unit_code")
+    signers = set(conf["signer_name"].dropna())
+    assert not set(chairs) & signers  # a unit's head is never in an award list
+    held = conf.loc[conf["conference_date"].notna()]
+    assert (held["chair"] == held["signer_name"]).all()  # the head chairs and signs
+    assert conf["signer_name"].notna().all() and conf["signer_title"].notna().all()
+
+
+def test_population_is_that_of_the_real_province(sample_store):
+    population = sample_store.read("values").query("indicator == 'DAN_SO' and unit_code == '06'")
+    by_year = population.set_index("year")["value"]
+    # Bắc Kạn's censuses: 294.660 people in 2009, 313.905 in 2019
+    assert 285_000 <= by_year[2009] <= 305_000 and 305_000 <= by_year[2019] <= 325_000
+
+
+def test_reports_never_predate_their_conference(sample_store):
+    conf = sample_store.read("conferences")
+    both = conf.dropna(subset=["conference_date", "report_submitted_date"])
+    assert len(both) > 100
+    assert (both["report_submitted_date"] >= both["conference_date"]).all()
+
+
+def test_the_sample_works_for_another_provinces_registry(tmp_path):
+    """Deliberate problems are chosen from the registry by rule, not by Bắc Kạn's codes."""
+    import csv
+
+    from qptd_tools.analytics import checks
+    from qptd_tools.catalog import load_catalog
+    from qptd_tools.intake.ingest import ingest
+    from qptd_tools.store.snapshots import Store
+
+    rows = [("99", "Tỉnh Thử", "tinh", "", "tỉnh")]
+    for d in range(5):
+        district = f"9{d}1"
+        rows.append((district, f"Huyện Số {d + 1}", "huyen", "99", "huyện"))
+        rows += [(f"99{d}{c:02d}", f"Xã Số {d + 1}-{c}", "xa", district, "xã") for c in range(1, 5)]
+    rows.append(("99NG01", "Sở Nội vụ", "nganh", "99", "sở, ban, ngành"))
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    with (folder / "units.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit_code", "name", "level", "parent_code", "division_type", "valid_from",
+                         "valid_to", "source"])  # fmt: skip
+        writer.writerows([(*r, "", "", "DMHCVN") for r in rows])
+    cat = load_catalog(tmp_path)
+    paths = write_sample(cat, tmp_path / "sample", progress=False)
+    assert len(paths) == len(rows)
+    store = Store(tmp_path / "store")
+    assert not ingest([tmp_path / "sample"], store, cat, progress=False).rejected
+    result = checks.run(cat, *(store.read(t) for t in ("values", "awards", "conferences",
+                                                        "narrative", "submissions")))  # fmt: skip
+    found = set(zip(result.findings["code"], result.findings["unit_code"], strict=True))
+    assert {(d.finding, d.unit_code) for d in deliberate(cat)} <= found
 
 
 def test_check_finds_the_deliberate_problems_and_nothing_else(sample_store, cat):
@@ -124,13 +208,13 @@ def test_check_finds_the_deliberate_problems_and_nothing_else(sample_store, cat)
         ),
     )
     found = result.findings
-    expected = {(d.finding, d.unit_code) for d in DELIBERATE}
+    expected = {(d.finding, d.unit_code) for d in deliberate(cat)}
     beyond_narrative = found.loc[found["code"] != "QPTD-C003"]
     assert set(
         zip(beyond_narrative["code"], beyond_narrative["unit_code"], strict=True)
     ) == expected - {("QPTD-C003", "060")}
     # one finding per deliberate problem, except D4 (both dates missing: two findings)
-    assert len(beyond_narrative) == len(DELIBERATE) - 1 + 1
+    assert len(beyond_narrative) == len(deliberate(cat)) - 1 + 1
     c101 = found.loc[found["code"] == "QPTD-C101"].iloc[0]
     assert (c101["indicator"], c101["year"]) == ("TQ_NHAP_NGU", 2016)
     c102 = found.loc[found["code"] == "QPTD-C102"].iloc[0]

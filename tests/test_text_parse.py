@@ -21,6 +21,12 @@ from qptd_tools.intake.text import clean_text, fold
         ("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam", "Cộng hòa xã hội chủ nghĩa Việt Nam", "VNI"),
         ("Ñoäc laäp - Töï do - Haïnh phuùc", "Độc lập - Tự do - Hạnh phúc", "VNI"),
         ("Daân quaân töï veä", "Dân quân tự vệ", "VNI"),
+        # VNI without its telltale letters: only letters correct Vietnamese also uses
+        ("Nguyeãn Vaên An", "Nguyễn Văn An", "VNI"),
+        ("Traàn Thò Hoa", "Trần Thị Hoa", "VNI"),
+        ("Leâ Vaên Nam", "Lê Văn Nam", "VNI"),
+        ("Nguyeãn Thò Lan", "Nguyễn Thị Lan", "VNI"),
+        ("Hoàng Văn Thò", "Hoàng Văn Thò", None),
         ("Nguyễn Văn Hùng", "Nguyễn Văn Hùng", None),
         ("Thị trấn Chợ Rã", "Thị trấn Chợ Rã", None),
         ("café", "café", None),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -145,8 +145,11 @@ def checks(
     groups: pd.DataFrame,
     collective_levels: pd.DataFrame,
     quotas: pd.DataFrame,
+    level_words: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Eligibility, level, duplicate and quota checks; one finding per problem.
+
+    ``level_words`` names the levels in messages ("huyện" for ``huyen``).
 
     Codes: ``QPTD-A001`` the form is not given to this kind of recipient (the Kỷ niệm
     chương only to individuals); ``QPTD-A002`` a military collective below company level
@@ -159,6 +162,7 @@ def checks(
     """
     catalog = forms.set_index("code")
     names = catalog["name"]
+    words = dict(level_words or {})
     group_type = groups.set_index("code")["recipient_type"]
     eligible = set(collective_levels.loc[collective_levels["eligible"], "code"])
     level_names = collective_levels.set_index("code")["name"]
@@ -191,7 +195,8 @@ def checks(
             add(
                 "QPTD-A003",
                 rec,
-                f"{label}: hình thức do cấp {decider} quyết định, không phải cấp của đơn vị.",
+                f"{label}: hình thức do cấp {words.get(decider, decider)} quyết định, không phải "
+                "cấp của đơn vị.",
             )
         if (
             rec["status"] == "de_nghi"

@@ -32,6 +32,7 @@ class CheckResult:
     """Every check's tables and the findings of all of them."""
 
     completeness: pd.DataFrame
+    coverage: pd.DataFrame  # what fills each narrative section of each submitted unit
     indicators: dict[str, pd.DataFrame]
     comparison: pd.DataFrame
     board: pd.DataFrame
@@ -70,7 +71,11 @@ def run(
     status = completeness.submission_status(units, submissions)
     submitted = units.loc[units["unit_code"].isin(status.loc[status["submitted"], "unit_code"])]
     missing = completeness.missing_values(submitted, cat.indicators, values, years)
-    sections = completeness.missing_sections(submitted, cat.outline, narrative)
+    children = cat.review.rollup_children
+    computed = indicators.compute(values, units, cat.indicators, years, children)
+    drafted = completeness.drafted_sections(computed["summary"], cat.indicators)
+    covered = completeness.coverage(submitted, cat.outline, narrative, drafted)
+    sections = completeness.missing_sections(covered)
     per_level = {
         lv: len(cat.indicators_for(lv, inputs_only=True)) * len(cat.years)
         for lv in cat.levels["code"]
@@ -78,8 +83,6 @@ def run(
     expected = units.set_index("unit_code")["level"].map(per_level)
     summary = completeness.summary(status, missing, sections, expected)
 
-    children = cat.review.rollup_children
-    computed = indicators.compute(values, units, cat.indicators, years, children)
     comparison = indicators.area_comparison(
         computed["reported"], computed["values"], units, cat.indicators, children
     )
@@ -88,7 +91,12 @@ def run(
     board = deadlines.board(units, conferences, cat.deadlines, district)
 
     parts = [
-        completeness.findings(status, missing, sections),
+        completeness.findings(
+            status,
+            missing,
+            sections,
+            dict(zip(cat.indicators["code"], cat.indicators["name"], strict=True)),
+        ),
         indicators.consistency_findings(comparison, cat.indicators),
         indicators.outlier_findings(
             computed["reported"], cat.indicators, cat.review.outlier_min_level
@@ -108,6 +116,7 @@ def run(
             cat.recipient_groups,
             cat.collective_levels,
             cat.award_quotas,
+            cat.level_words,
         ),
         deadlines.findings(board),
     ]
@@ -118,4 +127,4 @@ def run(
     found["_order"] = found["unit_code"].map(order)
     found = found.sort_values(["_order", "code"], kind="stable").drop(columns="_order")
     found["year"] = found["year"].astype("Int64")
-    return CheckResult(summary, computed, comparison, board, found.reset_index(drop=True))
+    return CheckResult(summary, covered, computed, comparison, board, found.reset_index(drop=True))

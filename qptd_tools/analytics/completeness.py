@@ -6,6 +6,8 @@ and the store and passes them in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 FINDING_COLUMNS = ["code", "unit_code", "unit_name", "indicator", "year", "section_id", "message"]
@@ -71,22 +73,72 @@ def missing_values(
     return missing.sort_values(["unit_code", "indicator", "year"], ignore_index=True)
 
 
-def missing_sections(
-    units: pd.DataFrame, outline: pd.DataFrame, narrative: pd.DataFrame
+COVERAGE_COLUMNS = ["unit_code", "section_id", "title", "narrative", "drafted", "written",
+                    "placeholder"]  # fmt: skip
+
+
+def drafted_sections(summary: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Return the ``unit_code, section_id`` pairs that get an auto-drafted paragraph.
+
+    A section is drafted for a unit when one of its input indicators has a period value for
+    that unit (a zero included: the paragraph then says "chưa phát sinh"). The report's
+    narrative drafts exactly these (:func:`qptd_tools.report.narrative.section_paragraph`).
+    """
+    inputs = indicators.loc[indicators["kind"] != "ratio", ["code", "section_id"]]
+    known = summary.loc[summary["period_value"].notna(), ["unit_code", "indicator"]]
+    pairs = known.merge(inputs, left_on="indicator", right_on="code")[["unit_code", "section_id"]]
+    return pairs.drop_duplicates().reset_index(drop=True)
+
+
+def coverage(
+    units: pd.DataFrame,
+    outline: pd.DataFrame,
+    narrative: pd.DataFrame,
+    drafted: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Return the required narrative sections that submitted units left empty.
+    """Return, for each unit and outline section that takes a narrative, what fills it.
+
+    The single rule for placeholders, used by the report and by ``qptd check`` alike: a
+    section shows the visible placeholder "[Nội dung do đơn vị bổ sung]" when the unit wrote
+    nothing for it and it is either required or has no auto-drafted paragraph either.
+
+    Parameters
+    ----------
+    units
+        The units concerned (``unit_code``).
+    outline
+        The outline (``section_id, title, narrative, order``).
+    narrative
+        The units' texts (``unit_code, section_id, text``).
+    drafted
+        The drafted sections (:func:`drafted_sections`).
 
     Returns
     -------
     pandas.DataFrame
-        ``unit_code, section_id, title``.
+        ``unit_code, section_id, title, narrative, drafted, written, placeholder`` in the
+        outline's order.
     """
-    required = outline.loc[outline["narrative"] == "required", ["section_id", "title", "order"]]
-    expected = units[["unit_code"]].merge(required, how="cross")
-    have = narrative[["unit_code", "section_id"]].assign(_have=True)
-    merged = expected.merge(have, on=["unit_code", "section_id"], how="left")
-    missing = merged.loc[merged["_have"].isna()].sort_values(["unit_code", "order"])
-    return missing[["unit_code", "section_id", "title"]].reset_index(drop=True)
+    sections = outline.loc[
+        outline["narrative"] != "none", ["section_id", "title", "narrative", "order"]
+    ]
+    grid = units[["unit_code"]].merge(sections, how="cross")
+    texts = narrative.loc[
+        narrative["text"].fillna("").str.strip() != "", ["unit_code", "section_id"]
+    ]
+    grid = grid.merge(texts.assign(written=True), on=["unit_code", "section_id"], how="left")
+    grid = grid.merge(drafted.assign(drafted=True), on=["unit_code", "section_id"], how="left")
+    grid["written"] = grid["written"].fillna(False).astype(bool)
+    grid["drafted"] = grid["drafted"].fillna(False).astype(bool)
+    grid["placeholder"] = ~grid["written"] & ((grid["narrative"] == "required") | ~grid["drafted"])
+    grid = grid.sort_values(["unit_code", "order"], kind="stable")
+    return grid[COVERAGE_COLUMNS].reset_index(drop=True)
+
+
+def missing_sections(covered: pd.DataFrame) -> pd.DataFrame:
+    """Return the sections that will show a placeholder: ``unit_code, section_id, title, narrative``."""
+    missing = covered.loc[covered["placeholder"]]
+    return missing[["unit_code", "section_id", "title", "narrative"]].reset_index(drop=True)
 
 
 def summary(
@@ -119,14 +171,20 @@ def summary(
     return out
 
 
-def findings(status: pd.DataFrame, missing: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+def findings(
+    status: pd.DataFrame,
+    missing: pd.DataFrame,
+    sections: pd.DataFrame,
+    indicator_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Return completeness findings, one row each, with stable codes.
 
     ``QPTD-C001`` a unit has not submitted; ``QPTD-C002`` an indicator left blank for
     some years (one row per unit and indicator, ``year`` the first missing year);
-    ``QPTD-C003`` a required narrative section is empty.
+    ``QPTD-C003`` a section whose report will show the placeholder (:func:`coverage`).
     """
     names = dict(zip(status["unit_code"], status["name"], strict=True))
+    labels = dict(indicator_names or {})
     rows: list[tuple[str, str, str, str, int | None, str, str]] = []
     for unit in status.loc[~status["submitted"], "unit_code"]:
         rows.append(("QPTD-C001", unit, names[unit], "", None, "", "Đơn vị chưa gửi số liệu."))
@@ -134,12 +192,15 @@ def findings(status: pd.DataFrame, missing: pd.DataFrame, sections: pd.DataFrame
         years = ", ".join(str(y) for y in part["year"])
         rows.append((
             "QPTD-C002", unit, names.get(unit, unit), indicator, int(part["year"].min()), "",
-            f"Chưa có số liệu {indicator} các năm {years}.",
+            f"Chưa có số liệu {labels.get(indicator, indicator)} ({indicator}) các năm {years}."
+            if indicator in labels else f"Chưa có số liệu {indicator} các năm {years}.",
         ))  # fmt: skip
     for row in sections.itertuples():
+        why = "mục bắt buộc" if row.narrative == "required" else "chưa có số liệu để tự soạn"
         rows.append((
             "QPTD-C003", row.unit_code, names.get(row.unit_code, row.unit_code), "", None,
-            row.section_id, f"Chưa có nội dung mục “{row.title}”.",
+            row.section_id, f"Chưa có nội dung mục “{row.title}” ({why}): báo cáo để chỗ trống "
+            "“[Nội dung do đơn vị bổ sung]”; viết vào trang Thuyết minh.",
         ))  # fmt: skip
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     out["year"] = out["year"].astype("Int64")

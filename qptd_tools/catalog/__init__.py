@@ -39,6 +39,8 @@ _FILES: dict[str, type[BaseModel]] = {
     "sources": schemas.SourceRow,
     "levels": schemas.LevelRow,
     "authorities": schemas.AuthorityRow,
+    "outline_titles": schemas.OutlineTitleRow,
+    "wording": schemas.WordingRow,
 }
 
 
@@ -94,6 +96,8 @@ class Catalog:
     sources: pd.DataFrame
     levels: pd.DataFrame
     authorities: pd.DataFrame
+    outline_titles: pd.DataFrame
+    wording: pd.DataFrame
     views: schemas.Views
     origin: dict[str, str]
 
@@ -211,10 +215,38 @@ class Catalog:
         match = self.levels.loc[self.levels["code"] == level, form]
         return str(match.iloc[0]) if not match.empty else level
 
-    def section_title(self, section_id: str) -> str:
-        """Return an outline section's heading, with the review period filled in."""
+    def section_title(self, section_id: str, unit_code: str | None = None) -> str:
+        """Return an outline section's heading, worded for the unit's level when it says so."""
+        if unit_code is not None:
+            unit = self.unit(unit_code)
+            worded = self.outline_titles.loc[
+                (self.outline_titles["section_id"] == section_id)
+                & (self.outline_titles["level"] == unit["level"])
+            ]
+            if len(worded):
+                parent = self.unit(str(unit["parent_code"])) if unit["parent_code"] else unit
+                return str(worded["title"].iloc[0]).format(
+                    division=unit["division_type"] or self.level_name(str(unit["level"]), "plural"),
+                    parent_division=parent["division_type"] or self.review.province_name,
+                )
         row = self.outline.loc[self.outline["section_id"] == section_id].iloc[0]
         return str(row["title"])
+
+    @property
+    def level_words(self) -> dict[str, str]:
+        """Each level as a sentence names it: ``{"xa": "xã", "huyen": "huyện", …}``."""
+        return {str(r.code): str(r.short_name).lower() for r in self.levels.itertuples()}
+
+    def reword(self, text: str, level: str) -> str:
+        """Fit auto-drafted text to a level's way of speaking (``wording.csv``)."""
+        for row in self.wording.loc[self.wording["level"] == level].itertuples():
+            text = text.replace(row.find, row.replace)
+        return text
+
+    @property
+    def period_text(self) -> str:
+        """The review period as every document writes it: "2009 - 2019"."""
+        return f"{self.review.period_start} - {self.review.period_end}"
 
     def cite(self, source_id: str) -> str:
         """Return the citation text of a source id (or the id itself when unknown)."""
@@ -259,6 +291,9 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
         if any(r not in codes for r in refs):
             raise _invalid(paths["indicators"], f"{row.code}: tham chiếu chỉ tiêu không tồn tại")
     _unique(cat["outline"], "section_id", paths["outline"])
+    stray = sorted(set(cat["outline_titles"]["section_id"]) - sections)
+    if stray:
+        raise _invalid(paths["outline_titles"], f"mục đề cương không tồn tại: {stray}")
     forms = set(cat["award_forms"]["code"])
     _unique(cat["award_forms"], "code", paths["award_forms"])
     if set(cat["award_rates"]["form"]) != forms:
@@ -283,6 +318,8 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
         "recipient_groups",
         "levels",
         "authorities",
+        "outline_titles",
+        "wording",
     ):
         missing = sorted(set(cat[name]["source"]) - cited)
         if missing:

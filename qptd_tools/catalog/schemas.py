@@ -54,6 +54,7 @@ class IndicatorRow(_Row):
     max_of: str = ""
     yoy_factor: float | None = None
     key: bool
+    better: Literal["higher", "lower", "neither"]  # whether a rank among siblings means something
     phrase: str = Field(pattern=r"\{v\}")
 
     _levels = field_validator("levels", mode="before")(_split_levels)
@@ -163,6 +164,29 @@ class LevelRow(_Row):
     short_name: str = Field(min_length=1)
     plural: str = Field(min_length=1)
     territorial: bool
+    holds_conference: bool  # seed II.2: conferences at three levels; others send a report
+    closing: str = ""  # the closing sentence of a report of a level that holds none
+    source: str
+
+
+class OutlineTitleRow(_Row):
+    """A section heading worded for one level (``outline_titles.csv``).
+
+    ``{division}`` is the unit's kind ("huyện", "thành phố"), ``{parent_division}`` its parent's.
+    """
+
+    section_id: str
+    level: Level
+    title: str = Field(min_length=1)
+    source: str
+
+
+class WordingRow(_Row):
+    """A wording of the auto-drafted text fitted to a level (``wording.csv``)."""
+
+    level: Level
+    find: str = Field(min_length=1)
+    replace: str
     source: str
 
 

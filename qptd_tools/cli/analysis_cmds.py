@@ -161,7 +161,7 @@ def cmd_awards(args: argparse.Namespace) -> int:
         frame = awards.money_summary(amounts)
     else:
         frame = awards.checks(enriched, cat.units, cat.award_forms, cat.recipient_groups,
-                              cat.collective_levels, cat.award_quotas)  # fmt: skip
+                              cat.collective_levels, cat.award_quotas, cat.level_words)  # fmt: skip
     out(args, table(frame, "text" if args.format == "table" else args.format))
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -67,10 +68,12 @@ def print_report(args: argparse.Namespace, report: IngestReport) -> None:
         out(args, json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
     verbose = getattr(args, "verbose", False)
+    grouped: dict[str, list[str]] = {}
     for res in report.files:
         shown = [p for p in res.problems if p.code != "QPTD-W108" or verbose]
         quiet = res.status in ("unchanged", "superseded", "duplicate") and not verbose
         if quiet or (res.status == "accepted" and not shown and not verbose):
+            grouped.setdefault(res.status, []).append(res.path.name)  # named, on one line
             continue
         counts = []
         if res.errors:
@@ -82,6 +85,9 @@ def print_report(args: argparse.Namespace, report: IngestReport) -> None:
         out(args, f"{LABELS[res.status]} {res.path}{tail}")
         for problem in shown:
             out(args, f"  {problem}")
+    for status, names in grouped.items():
+        out(args, textwrap.fill(f"{LABELS[status]} ({len(names)}): {', '.join(names)}.",
+                                width=100, subsequent_indent="  ", break_on_hyphens=False))  # fmt: skip
     out(args, report.summary())
 
 
@@ -98,13 +104,7 @@ def run_ingest(args: argparse.Namespace, paths: Sequence[Path]) -> IngestReport:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Validate and load workbooks and tables."""
     report = run_ingest(args, [Path(p) for p in args.paths])
-    named = {Path(u).name for u in (args.use or [])}
-    unknown = sorted(named - {f.path.name for f in report.files})
     print_report(args, report)
-    if unknown:
-        raise fail(
-            UsageInvalid, "QPTD-E082", detail=f"--use {', '.join(unknown)}: không có tệp này"
-        )
     return 1 if report.rejected else 0
 
 

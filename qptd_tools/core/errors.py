@@ -71,6 +71,16 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Mở tệp bằng Excel, để Excel tính lại công thức, lưu rồi gửi lại; hoặc nhập giá trị số.",
     ),
     # --- unit ------------------------------------------------------------------------------
+    "QPTD-E018": (
+        "Giá trị {value} quá lớn để là số liệu thống kê của một đơn vị trong một năm.",
+        "Kiểm tra lại số (thường do gõ thừa chữ số hoặc dán nhầm); số liệu lớn hơn "
+        "1.000.000.000 không được nhận.",
+    ),
+    "QPTD-E019": (
+        "Ô chứa {detail} “{value}”, không phải số.",
+        "Excel có thể đã tự đổi số thành ngày hoặc ĐÚNG/SAI: định dạng lại ô thành Số "
+        "(Định dạng ô > Số) rồi nhập lại số liệu.",
+    ),
     "QPTD-E020": (
         "Thiếu mã đơn vị.",
         "Dùng biểu mẫu riêng của đơn vị (lệnh `qptd template --unit MÃ`); không xóa mã đơn vị.",
@@ -84,15 +94,21 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Mỗi đơn vị dùng đúng biểu mẫu của mình; không sao chép biểu mẫu của đơn vị khác.",
     ),
     "QPTD-E024": (
-        "Tên tệp mang mã đơn vị {value}, nhưng biểu mẫu là của đơn vị {detail}.",
+        "Tên tệp mang mã đơn vị {value}, nhưng biểu mẫu là của đơn vị {unit_code} ({detail}).",
         "Nếu đây là số liệu của đơn vị {value}: chép sang biểu mẫu của đơn vị đó "
-        "(`qptd template --unit {value}`); nếu đúng là của đơn vị trong biểu mẫu: đổi tên tệp "
-        "(tên tệp chỉ được mang mã của chính đơn vị, ví dụ 01858.xlsx, 01858_sua_lan2.xlsx).",
+        "(lệnh `qptd template --unit {value}`); nếu đúng là của đơn vị {unit_code}: đổi tên "
+        "tệp (tên tệp chỉ được mang mã của chính đơn vị, ví dụ {unit_code}.xlsx, "
+        "{unit_code}_sua_lan2.xlsx).",
     ),
     "QPTD-E025": (
         "Đơn vị {value} có nhiều tệp khác nhau trong cùng lần nạp: {detail}.",
         "Giữ lại trong thư mục một tệp cho mỗi đơn vị (chuyển bản cũ đi chỗ khác), hoặc chỉ rõ "
         "tệp dùng: `qptd ingest … --use TÊN_TỆP`. Chưa tệp nào được nạp; số liệu đang dùng giữ nguyên.",
+    ),
+    "QPTD-E026": (
+        "Bản mới của đơn vị {unit_code} làm mất phần lớn số liệu đang dùng: {detail}.",
+        "Có thể đã gửi nhầm biểu mẫu trống hoặc bản chưa điền xong: chuyển tệp này đi chỗ "
+        "khác. Nếu đúng là bản thay thế, nạp lại với `--use {file}`; số liệu đang dùng giữ nguyên.",
     ),
     "QPTD-E023": (
         "Mã đơn vị “{value}” không hợp lệ (chỉ gồm chữ cái không dấu, chữ số, “-”, “_”).",
@@ -189,6 +205,10 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Ngày “{value}” không đọc được ({detail}).",
         "Nhập ngày dạng ngày/tháng/năm, ví dụ 25/8/2019.",
     ),
+    "QPTD-E052": (
+        "Ngày {value} nằm ngoài khoảng thời gian của kỳ sơ kết ({detail}).",
+        "Kiểm tra lại ngày, tháng, năm (thường do gõ nhầm năm).",
+    ),
     "QPTD-E051": (
         "Số đại biểu “{value}” không hợp lệ.",
         "Nhập số nguyên không âm.",
@@ -258,10 +278,8 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Tên đơn vị “{value}” khác tên trong danh mục ({detail}).",
         "Không cần sửa nếu mã đơn vị đúng; báo cáo dùng tên trong danh mục.",
     ),
-    "QPTD-W104": (
-        "Ngày {value} nằm ngoài khoảng thời gian hợp lý ({detail}).",
-        "Kiểm tra lại ngày, tháng, năm.",
-    ),
+    # QPTD-W104 (a date outside the review's window) is no longer raised: such a date is an
+    # error now, QPTD-E052. Codes are never reused.
     "QPTD-W105": (
         "Thiếu dòng chỉ tiêu {indicator_label}; các năm của chỉ tiêu này được coi là chưa có số liệu.",
         "Dùng lại biểu mẫu gốc; không xóa dòng chỉ tiêu (để trống nếu không có số liệu).",
@@ -283,12 +301,28 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "Kiểm tra lại; viết ngày theo kiểu ngày/tháng/năm, năm đủ 4 chữ số (ví dụ 30/8/2019).",
     ),
     "QPTD-W110": (
-        "Cột được chèn thêm: {detail}; đã đọc theo tiêu đề cột.",
-        "Không cần sửa nếu số liệu đúng cột năm; lần sau không chèn cột vào biểu mẫu.",
+        "Biểu mẫu đã bị chèn thêm {detail}; đã đọc theo tiêu đề cột.",
+        "Không cần sửa nếu số liệu đúng cột, đúng dòng; lần sau không chèn dòng, cột vào biểu mẫu.",
     ),
     "QPTD-W111": (
         "Dòng {row} (“{value}”) là dòng tổng cộng do người điền thêm; dòng này không được đọc.",
         "Không cần dòng tổng: bộ công cụ tự cộng các năm và các đơn vị. Có thể xóa dòng này.",
+    ),
+    "QPTD-W113": (
+        "Mục thuyết minh chỉ ghi “{value}”, được coi là chưa viết.",
+        "Viết nội dung thuyết minh của mục này; báo cáo sẽ để chỗ trống chờ bổ sung.",
+    ),
+    "QPTD-W114": (
+        "Khen thưởng tập thể có ghi {detail}; thông tin này chỉ dành cho cá nhân, không được lưu.",
+        "Xóa giới tính, dân tộc ở dòng khen thưởng tập thể.",
+    ),
+    "QPTD-W115": (
+        "Hồ sơ ghi tình trạng “Đề nghị” nhưng có {detail}.",
+        "Nếu đã có quyết định khen thưởng, chọn tình trạng “Quyết định”; nếu chưa, xóa số và ngày quyết định.",
+    ),
+    "QPTD-W116": (
+        "Số điện thoại “{value}” mất số 0 ở đầu (ô định dạng số); đã đọc là {detail}.",
+        "Lần sau định dạng ô là Văn bản trước khi gõ số điện thoại.",
     ),
     "QPTD-W112": (
         "Ô ghi “{value}” được đọc là chưa có số liệu (để trống).",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from babel.numbers import format_decimal
 
 LOCALE = "vi"
+_WIDE = Context(prec=80)  # room for any float with its decimals (1e20 with 10 decimals)
 
 
 def _missing(value: object) -> bool:
@@ -40,8 +41,9 @@ def number(
     if _missing(value):
         return missing
     pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
-    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)  # type: ignore[arg-type]
-    return format_decimal(exact, format=pattern, locale=LOCALE)
+    with localcontext(_WIDE):  # Babel quantizes too: the default 28 digits fail on 1e20
+        exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)  # type: ignore[arg-type]
+        return format_decimal(exact, format=pattern, locale=LOCALE)
 
 
 def percent(value: float | None, decimals: int = 1, missing: str = "–") -> str:
@@ -77,6 +79,13 @@ def date_short(day: dt.date | None, missing: str = "–") -> str:
     if day is None or (isinstance(day, float) and math.isnan(day)):
         return missing
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def date_prose(day: dt.date | None, missing: str = "…") -> str:
+    """Format a date as prose writes it, without leading zeros: "15/9/2019"."""
+    if day is None or (isinstance(day, float) and math.isnan(day)):
+        return missing
+    return f"{day.day}/{day.month}/{day.year}"
 
 
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"

@@ -25,6 +25,12 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
+# What a clerk is told about a damaged file (the library's own words are English).
+NOT_A_WORKBOOK = (
+    "không phải tệp Excel .xlsx hợp lệ: tệp hỏng, bị cắt cụt, hoặc là loại tệp khác được đổi tên"
+)
+TRUNCATED = "tệp bị cắt cụt hoặc được nén theo cách không đọc được"
+BROKEN_INSIDE = "cấu trúc bên trong tệp không đúng của một sổ tính Excel"
 # A worksheet part this large holds far more rows than any unit's workbook.
 _SHEET_XML_BYTES = 16 * 1024 * 1024
 
@@ -79,9 +85,9 @@ def _check_archive(path: Path) -> None:
             if bad is not None:
                 raise _reject(path, "QPTD-E005", detail=f"phần {bad} bị hỏng")
     except zipfile.BadZipFile as exc:
-        raise _reject(path, "QPTD-E005", detail=str(exc)) from exc
+        raise _reject(path, "QPTD-E005", detail=NOT_A_WORKBOOK) from exc
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
-        raise _reject(path, "QPTD-E005", detail=str(exc)) from exc
+        raise _reject(path, "QPTD-E005", detail=TRUNCATED) from exc
 
 
 def check_file(path: Path) -> str:

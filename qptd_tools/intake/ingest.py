@@ -20,6 +20,7 @@ All accepted files of one call are committed to the store together, in one snaps
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from qptd_tools.catalog import Catalog
-from qptd_tools.core.errors import InputRejected, Problem
+from qptd_tools.core.errors import InputRejected, Problem, UsageInvalid, fail
 from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.guard import WORKBOOK_SUFFIXES, check_file
@@ -191,10 +192,11 @@ def check_name(result: FileResult, cat: Catalog) -> None:
         foreign = foreign or codes
     if foreign:
         unit = result.units[0] if len(result.units) == 1 else ", ".join(result.units)
-        shown = f"{unit} ({cat.unit(unit)['name']})" if len(result.units) == 1 else unit
-        result.reject(Problem("QPTD-E024", file=result.path.name,
-                              value=f"{foreign[0]} ({cat.unit(foreign[0])['name']})",
-                              detail=shown))  # fmt: skip
+        names = f"mã {foreign[0]} là {cat.unit(foreign[0])['name']}"
+        if len(result.units) == 1:
+            names += f", mã {unit} là {cat.unit(unit)['name']}"
+        result.reject(Problem("QPTD-E024", file=result.path.name, value=foreign[0],
+                              unit_code=unit, detail=names))  # fmt: skip
 
 
 def read_submission(path: Path, cat: Catalog) -> FileResult:
@@ -336,6 +338,49 @@ def resolve(results: list[FileResult], history: pd.DataFrame, subs: pd.DataFrame
             res.reject(Problem("QPTD-E025", file=res.path.name, value=unit, detail=listed))
 
 
+def check_use(use: Sequence[str], files: Sequence[Path]) -> None:
+    """Refuse ``--use`` names that are not among the files, before anything is read (QPTD-E082)."""
+    names = {p.name for p in files}
+    unknown = sorted({Path(u).name for u in use} - names)
+    if unknown:
+        close = sorted({m for u in unknown for m in difflib.get_close_matches(u, names, n=3)})
+        hint = f"; có thể là: {', '.join(close)}" if close else ""
+        raise fail(UsageInvalid, "QPTD-E082", detail=f"--use {', '.join(unknown)}: không có tệp "
+                   f"này trong các tệp được nạp{hint}")  # fmt: skip
+
+
+def guard_emptying(results: list[FileResult], store: Store, use: Sequence[str]) -> None:
+    """Refuse a new version that would drop most of what a unit has in force (QPTD-E026).
+
+    A blank template or a half-filled file sent again replaces the unit's whole tables; unless
+    the clerk names it with ``use``, a file that keeps less than half of the cells (or of the
+    narrative sections) in force is refused, naming what it would lose.
+    """
+    chosen = {Path(u).name for u in use}
+    counted = {
+        name: store.read(name)["unit_code"].value_counts() for name in ("values", "narrative")
+    }
+    for res in results:
+        if res.status != "accepted" or res.path.name in chosen:
+            continue
+        for unit in res.units:
+            lost = []
+            for name, least, word in (
+                ("values", 20, "ô số liệu"),
+                ("narrative", 5, "mục thuyết minh"),
+            ):
+                if name not in res.tables:
+                    continue
+                before = int(counted[name].get(unit, 0))
+                frame = res.frames[name]
+                after = int((frame["unit_code"] == unit).sum()) if len(frame) else 0
+                if before >= least and after < before / 2:
+                    lost.append(f"còn {after}/{before} {word}")
+            if lost:
+                res.reject(Problem("QPTD-E026", file=res.path.name, unit_code=unit,
+                                   detail=", ".join(lost)))  # fmt: skip
+
+
 def _provenance(res: FileResult, frame: pd.DataFrame, sheet: str) -> pd.DataFrame:
     out = frame.copy()
     out["source_file"] = res.path.name
@@ -390,6 +435,7 @@ def ingest(
         One result per file; ``rejected`` files changed nothing.
     """
     files = expand(paths)
+    check_use(use, files)
     with store.locked():
         subs, history = store.read("submissions"), store.read("history")
         results = []
@@ -397,9 +443,13 @@ def ingest(
             reason = ignored_because(path)
             if reason:
                 results.append(FileResult(path=path, status="ignored", note=reason))
-            else:
-                results.append(_known(path, history, subs) or read_submission(path, cat))
+                continue
+            known = _known(path, history, subs)
+            if known is not None:
+                check_name(known, cat)  # a misnamed copy is refused however often it comes
+            results.append(known or read_submission(path, cat))
         resolve(results, history, subs, use)
+        guard_emptying(results, store, use)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         replacements: dict[str, tuple[set[str], list[pd.DataFrame]]] = {}
         sub_rows: list[dict[str, Any]] = []

@@ -44,9 +44,12 @@ INFO_FIELDS: tuple[tuple[str, str], ...] = (
     ("report_submitted_date", "Ngày gửi báo cáo (ngày/tháng/năm)"),
     ("chair", "Người chủ trì hội nghị"),
     ("participants", "Số đại biểu tham dự"),
+    ("signer_name", "Người ký báo cáo (họ và tên)"),
+    ("signer_title", "Chức vụ người ký (ví dụ: Chủ tịch, Phó Chủ tịch, Giám đốc)"),
 )
 INFO_LOCKED = ("unit_code", "unit_name", "level")
-INFO_OPTIONAL: tuple[str, ...] = ()  # labels a workbook of an earlier template may lack
+# labels a workbook of an earlier template version (2019.1) lacks
+INFO_OPTIONAL: tuple[str, ...] = ("signer_name", "signer_title")
 
 VALUE_LEAD = (
     Column("indicator", "Mã chỉ tiêu", 18),

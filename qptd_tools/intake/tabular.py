@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -70,7 +71,8 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
             quoting=csv.QUOTE_MINIMAL,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        found = re.search(r"line (\d+)", str(exc))
+        detail = "các dòng không cùng số cột" + (f" (dòng {found.group(1)})" if found else "")
         raise InputRejected([Problem("QPTD-E005", file=path.name, detail=detail)]) from exc
     return frame, problems
 
@@ -79,7 +81,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for malformed files
-        detail = type(exc).__name__
+        detail = "không phải tệp Parquet hợp lệ"
         raise InputRejected([Problem("QPTD-E005", file=path.name, detail=detail)]) from exc
     return frame.astype(object).where(frame.notna(), None)
 

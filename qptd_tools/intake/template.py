@@ -39,10 +39,10 @@ class Filling:
     Cell values are written as given: numbers, dates or strings such as ``"1.234"``.
     """
 
-    values: Mapping[tuple[str, int], object] = field(default_factory=dict)
-    info: Mapping[str, object] = field(default_factory=dict)
-    awards: Iterable[Mapping[str, object]] = ()
-    narrative: Mapping[str, object] = field(default_factory=dict)
+    values: dict[tuple[str, int], object] = field(default_factory=dict)
+    info: dict[str, object] = field(default_factory=dict)
+    awards: list[Mapping[str, object]] = field(default_factory=list)
+    narrative: dict[str, object] = field(default_factory=dict)
 
 
 def _font(bold: bool = False, size: float = 12, color: str = "000000") -> Font:

@@ -155,6 +155,7 @@ def vietnamese_score(text: str) -> float:
 
 
 _UNICODE_ONLY = re.compile("[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
+_VNI_PAIR = re.compile("[aeiouyAEIOUY][ùøûõïáàåãäéèúüëâêô]")
 
 
 def _per_word(decode: Callable[[str], str]) -> Callable[[str], str]:
@@ -201,6 +202,16 @@ def repair_legacy(text: str) -> tuple[str, Encoding | None]:
         The repaired (or unchanged) text, and ``"TCVN3"``, ``"VNI"`` or ``None``.
     """
     if not any(ch in _LEGACY_MARKERS for ch in text):
+        # VNI text without its telltale letters ("Nguyeãn Vaên An") uses only letters that
+        # correct Vietnamese also uses: repaired only when it does not read as Vietnamese
+        # and its VNI reading does, clearly
+        score = vietnamese_score(text)
+        if not _VNI_PAIR.search(text) or score >= 0.75:
+            return text, None
+        candidate = _per_word(_decode_vni)(text)
+        better = vietnamese_score(candidate)
+        if better >= 0.95 and better - score >= 0.4:
+            return candidate, "VNI"
         return text, None
     original = vietnamese_score(text)
     best: tuple[float, str, Encoding | None] = (original, text, None)

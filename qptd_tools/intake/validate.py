@@ -23,6 +23,9 @@ from qptd_tools.intake.raw import RawTables
 from qptd_tools.intake.text import clean_text, fold
 from qptd_tools.store import tables
 
+MAX_VALUE = 1e9  # no unit's yearly figure comes near: a larger one is a typing error
+MARKERS = {"-", "–", "—", "x", "X", ".", "…", "...", "không", "chưa", "chưa có"}
+
 
 def _plain(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -193,6 +196,12 @@ class _Validator:
                 continue
             vloc = dict(table="values", row=rec.row, column="value", year=year, **named)
             vloc.update(cell)
+            if isinstance(rec.raw, dt.date | dt.datetime | bool):
+                kind = "ngày" if not isinstance(rec.raw, bool) else "giá trị đúng/sai"
+                shown = (vnformat.date_prose(rec.raw) if not isinstance(rec.raw, bool)
+                         else ("TRUE" if rec.raw else "FALSE"))  # fmt: skip
+                self.problem("QPTD-E019", **vloc, value=shown, detail=kind)
+                continue
             try:
                 parsed = parse_number(rec.raw)
             except ParseAmbiguous as exc:
@@ -209,6 +218,9 @@ class _Validator:
             if parsed.value is None:
                 continue
             value = parsed.value
+            if abs(value) > MAX_VALUE:
+                self.problem("QPTD-E018", **vloc, value=_shown(rec.raw)[:40])
+                continue
             if parsed.percent and ind["unit"] != "%":
                 self.problem("QPTD-E028", **vloc, value=_shown(rec.raw), detail=str(ind["unit"]))
                 continue
@@ -376,7 +388,18 @@ class _Validator:
                     )
                     if not have
                 )
-                self.problem("QPTD-W106", "awards", row, "decision_no", detail=lacking)
+                where = "decision_no" if not text["decision_no"] else "decision_date"
+                self.problem("QPTD-W106", "awards", row, where, detail=lacking)
+            if status == "de_nghi" and (text["decision_no"] or decided):
+                shown = " và ".join(w for w, have in (("số quyết định", text["decision_no"]),
+                                                       ("ngày quyết định", decided)) if have)  # fmt: skip
+                self.problem("QPTD-W115", "awards", row, "status", detail=shown)
+            if rtype == "tap_the" and (gender or text["ethnicity"]):
+                shown = " và ".join(w for w, have in (("giới tính", gender), ("dân tộc", text["ethnicity"]))
+                                    if have)  # fmt: skip
+                self.problem("QPTD-W114", "awards", row, "gender" if gender else "ethnicity",
+                             detail=shown)  # fmt: skip
+                gender, text["ethnicity"] = None, ""
             letters = self.raw.columns.get("awards", {})
             cell = f"A{row}:{letters.get('decision_date', 'L')}{row}" if letters else ""
             out.append({
@@ -417,9 +440,10 @@ class _Validator:
                     ok = False
                     continue
                 if day and not low <= day <= high:
-                    shown = day.strftime("%d/%m/%Y")
-                    window = f"{low:%d/%m/%Y}–{high:%d/%m/%Y}"
-                    self.problem("QPTD-W104", "conferences", row, name, value=shown, detail=window)
+                    window = f"từ {vnformat.date_prose(low)} đến {vnformat.date_prose(high)}"
+                    self.problem("QPTD-E052", "conferences", row, name,
+                                 value=vnformat.date_prose(day), detail=window)  # fmt: skip
+                    ok = False
                 record[name] = day
             people = rec.get("participants")
             try:
@@ -430,8 +454,14 @@ class _Validator:
             except ParseFailed:
                 self.problem("QPTD-E051", "conferences", row, "participants", value=_plain(people))
                 ok = False
-            for name in ("chair", "contact_name", "contact_phone", "contact_email"):
+            for name in ("chair", "contact_name", "contact_phone", "contact_email", "signer_name",
+                         "signer_title"):  # fmt: skip
                 record[name] = self.clean(rec.get(name), "conferences", row, name) or None
+            digits = str(record["contact_phone"] or "").removesuffix(".0")
+            if digits.isdigit() and len(digits) == 9 and not digits.startswith("0"):
+                record["contact_phone"] = "0" + digits  # a number cell lost the leading zero
+                self.problem("QPTD-W116", "conferences", row, "contact_phone", value=digits,
+                             detail="0" + digits)  # fmt: skip
             if ok:
                 out.append(record)
         return pd.DataFrame(out, columns=[*tables.CONFERENCES, "cell", "row"])
@@ -449,6 +479,9 @@ class _Validator:
             row = rec.get("row")
             section = clean_text(_plain(rec.get("section_id")))[0]
             text = self.clean(rec.get("text"), "narrative", row, "text")
+            if text.strip().lower() in MARKERS:
+                self.problem("QPTD-W113", "narrative", row, "text", value=text.strip())
+                text = ""
             if section not in allowed:
                 self.problem("QPTD-E060", "narrative", row, "section_id", value=section)
                 continue

@@ -25,6 +25,7 @@ from qptd_tools.core.config import LIMITS
 from qptd_tools.core.errors import InputRejected, Problem
 from qptd_tools.core.vnformat import fold
 from qptd_tools.intake import layout as L
+from qptd_tools.intake.guard import BROKEN_INSIDE
 from qptd_tools.intake.raw import AWARD_FIELDS, CONFERENCE_FIELDS, RawTables
 from qptd_tools.intake.text import clean_text
 
@@ -41,10 +42,14 @@ def _is_total(text: str) -> bool:
 
 @dataclass
 class _Header:
-    """Where a table's header row is and which column holds each field (1-based)."""
+    """Where a table's header row is and which column holds each field (1-based).
+
+    ``shifts`` says in words how the clerk's inserted rows or columns moved it.
+    """
 
     row: int
     columns: dict[str, int]
+    shifts: list[str]
 
 
 class _Reader:
@@ -76,7 +81,7 @@ class _Reader:
                     cached = openpyxl.load_workbook(self.path, data_only=True)
         except Exception as exc:  # openpyxl raises many types on malformed parts
             raise InputRejected(
-                [Problem("QPTD-E005", file=self.path.name, detail=type(exc).__name__)]
+                [Problem("QPTD-E005", file=self.path.name, detail=BROKEN_INSIDE)]
             ) from exc
         return formulas, cached
 
@@ -141,6 +146,14 @@ class _Reader:
                          detail=f"ô {ref} là “{shown}”, cần “{expected[0].header}”")  # fmt: skip
             return None
         row, start = found
+        shifts = []
+        if row != L.HEADER_ROW:
+            shifts.append(
+                f"dòng phía trên tiêu đề (tiêu đề ở dòng {row} thay vì dòng {L.HEADER_ROW})"
+            )
+        if start != 1:
+            shifts.append(f"cột phía trước (cột “{expected[0].header}” ở cột "
+                          f"{get_column_letter(start)} thay vì A)")  # fmt: skip
         texts = {
             fold(clean_text(ws.cell(row=row, column=c).value)[0]): c
             for c in range(1, ws.max_column + 1)
@@ -159,7 +172,14 @@ class _Reader:
             self.problem("QPTD-E012", sheet=ws.title, cell=ref, value=shown,
                          detail=f"ô {ref} là “{shown}”, cần “{column.header}”")  # fmt: skip
             ok = False
-        return _Header(row, columns) if ok else None
+        return _Header(row, columns, shifts) if ok else None
+
+    def say_shifts(self, ws: Worksheet, head: _Header) -> None:
+        """Tell once per sheet how inserted rows or columns moved the table (QPTD-W110)."""
+        if head.shifts:
+            first = min(head.columns.values())
+            self.problem("QPTD-W110", sheet=ws.title, cell=f"{get_column_letter(first)}{head.row}",
+                         detail="; ".join(head.shifts))  # fmt: skip
 
     # --- sheets ---------------------------------------------------------------------------
     def read_meta(self, wb: Any) -> str | None:
@@ -231,12 +251,11 @@ class _Reader:
             return None
         first_col = min(years)
         template_col = max(head.columns.values()) + 1  # right after the lead columns
-        if first_col != template_col or head.row != L.HEADER_ROW:
-            self.problem(
-                "QPTD-W110", sheet=ws.title, cell=f"{get_column_letter(first_col)}{head.row}",
-                detail=f"cột năm {expected[0]} ở ô {get_column_letter(first_col)}{head.row} "
-                       f"thay vì {get_column_letter(template_col)}{L.HEADER_ROW}",
-            )  # fmt: skip
+        if first_col != template_col:
+            head.shifts.append(
+                f"cột trước các cột năm (cột năm {expected[0]} ở cột {get_column_letter(first_col)} "
+                f"thay vì {get_column_letter(template_col)})"
+            )
         return years
 
     def total_label(self, ws: Worksheet, row: int, code: str, name_col: int | None) -> str | None:
@@ -254,8 +273,10 @@ class _Reader:
         years = self.year_columns(ws, head)
         if years is None:
             return
+        self.say_shifts(ws, head)
         code_col, name_col = head.columns["indicator"], head.columns.get("name")
         known = set(self.cat.indicators["code"])
+        names = dict(zip(self.cat.indicators["code"], self.cat.indicators["name"], strict=True))
         rows = []
         for row in range(head.row + 1, ws.max_row + 1):
             code_ref = f"{get_column_letter(code_col)}{row}"
@@ -265,7 +286,8 @@ class _Reader:
             if code in known:
                 pass
             elif (total := self.total_label(ws, row, code, name_col)) is not None:
-                self.problem("QPTD-W111", sheet=ws.title, cell=code_ref, row=row, value=total)
+                where = code_ref if code else f"{get_column_letter(name_col or code_col)}{row}"
+                self.problem("QPTD-W111", sheet=ws.title, cell=where, row=row, value=total)
                 continue
             elif not code:
                 if filled:
@@ -275,7 +297,8 @@ class _Reader:
                 ref = f"{get_column_letter(c)}{row}"
                 value = cells[c]
                 if value is _FORMULA:
-                    self.problem("QPTD-E015", sheet=ws.title, cell=ref, indicator=code, year=year)
+                    self.problem("QPTD-E015", sheet=ws.title, cell=ref, indicator=code, year=year,
+                                 indicator_name=names.get(code, ""))  # fmt: skip
                     continue
                 rows.append((self.raw.unit_code, code, year, value, ref, row))
         self.raw.values = pd.DataFrame(
@@ -288,6 +311,7 @@ class _Reader:
         head = self.header(ws, list(L.AWARD_COLUMNS))
         if head is None or not self.check_merged(ws, head.row + 1):
             return
+        self.say_shifts(ws, head)
         where = head.columns
         self.raw.columns["awards"] = {f: get_column_letter(where[f]) for f in AWARD_FIELDS}
         records = []
@@ -312,6 +336,7 @@ class _Reader:
         head = self.header(ws, list(L.NARRATIVE_COLUMNS))
         if head is None or not self.check_merged(ws, head.row + 1):
             return
+        self.say_shifts(ws, head)
         section_col, text_col = head.columns["section_id"], head.columns["text"]
         letter = get_column_letter(text_col)
         rows = []

@@ -205,7 +205,7 @@ class AwardsView(Emitter):
     def checks(self) -> None:
         """Bảng: what the award checks found."""
         found = awards.checks(self.records, self.cat.units, self.cat.award_forms, self.cat.recipient_groups,
-                              self.cat.collective_levels, self.cat.award_quotas)  # fmt: skip
+                              self.cat.collective_levels, self.cat.award_quotas, self.cat.level_words)  # fmt: skip
         if found.empty:
             self.paragraph("Kiểm tra khen thưởng: không phát hiện vấn đề.")
             return

@@ -1,163 +1,61 @@
 """Synthetic award records (DỮ LIỆU MẪU): tens per district, a handful of high forms.
 
-Names are drawn from common Vietnamese family, middle and given names; ethnicities follow
-the broad mix of the province. None of these people exist.
+Individuals are the unit's own officials (:mod:`qptd_tools.sample.people`), never its head
+(who signs the unit's decisions and reports), each at most once per unit; collectives are
+bodies of the unit worded for its kind. None of these people exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from qptd_tools.core.vnformat import fold
 from qptd_tools.intake import layout as L
+from qptd_tools.sample.people import Official, ethnicity
 
-FAMILY = [
-    "Nguyễn",
-    "Hoàng",
-    "Nông",
-    "Lương",
-    "Triệu",
-    "Hà",
-    "Ma",
-    "Đàm",
-    "Lý",
-    "Bế",
-    "Dương",
-    "Lục",
-    "Trần",
-    "Phạm",
-    "Lường",
-    "Hứa",
-    "Vi",
-]
-MIDDLE_M = ["Văn", "Đức", "Minh", "Xuân", "Hữu", "Quang", "Thanh", "Ngọc"]
-MIDDLE_F = ["Thị", "Thị", "Thị", "Thanh", "Ngọc", "Kim"]
-GIVEN_M = [
-    "Hùng",
-    "Dũng",
-    "Tuấn",
-    "Thắng",
-    "Bình",
-    "Cường",
-    "Hải",
-    "Sơn",
-    "Quang",
-    "Khánh",
-    "Việt",
-    "Long",
-    "Toàn",
-    "Chiến",
-    "Hưng",
-]
-GIVEN_F = [
-    "Hoa",
-    "Lan",
-    "Hằng",
-    "Nga",
-    "Hương",
-    "Thủy",
-    "Phương",
-    "Tâm",
-    "Huyền",
-    "Mai",
-    "Liên",
-    "Thảo",
-    "Yến",
-]
-ETHNICITIES = (("Tày", 54), ("Dao", 17), ("Kinh", 12), ("Nùng", 10), ("Mông", 7))
-
-POSITIONS = {
-    "CN_LD": ("Chủ tịch UBND {place}", "Phó Chủ tịch UBND {place}", "Bí thư Đảng ủy {place}"),
-    "CN_CT": ("Chỉ huy trưởng Ban CHQS {place}", "Chỉ huy phó Ban CHQS {place}"),
-    "CN_CC": ("Công chức Văn phòng - Thống kê {place}", "Chuyên viên {place}"),
-    "CN_LLVT": ("Trung đội trưởng dân quân cơ động {place}", "Chiến sĩ dân quân {place}"),
-    "CN_KHAC": ("Trưởng thôn, {place}", "Người có uy tín, {place}"),
-}
-COLLECTIVES = (
-    "Hội Liên hiệp Phụ nữ {place}", "Đoàn Thanh niên {place}", "Hội Cựu chiến binh {place}",
-    "Công an {place}", "Hội Nông dân {place}", "Trung đội dân quân cơ động {place}",
-)  # fmt: skip
+# level -> list of (form, how many (low, high), share of collectives, decided here?)
+PLAN = {
+    "xa": (("GK_UBX", (2, 6), 0.3, True), ("GK_UBH", (1, 2), 0.3, False)),
+    "huyen": (("GK_UBH", (8, 14), 0.3, True), ("BK_UBT", (3, 6), 0.4, False)),
+    "tinh": (
+        ("HC_BVTQ3", (1, 2), 0.5, False), ("BK_TTG", (2, 4), 0.5, False),
+        ("BK_BQP", (3, 6), 0.4, False), ("BK_UBT", (12, 18), 0.3, True),
+        ("BK_QK1", (4, 6), 0.4, False), ("KNC_QDND", (5, 10), 0.0, False),
+    ),
+    "nganh": (("BK_UBT", (1, 3), 0.3, False),),
+    "donvi": (("BK_QK1", (1, 3), 0.5, False),),
+}  # fmt: skip
+# Military collectives a level proposes: (name pattern, collective level)
 MILITARY = {
     "huyen": (("Ban Chỉ huy Quân sự {place}", "Ban CHQS cấp huyện"),),
-    "tinh": (("Cơ quan Bộ Chỉ huy Quân sự tỉnh", "Bộ CHQS tỉnh"),
-             ("Đại đội bộ binh, Bộ Chỉ huy Quân sự tỉnh", "Đại đội")),
-    "donvi": (("{place}", "Ban CHQS cấp huyện"),),
+    "tinh": (("Cơ quan Bộ Chỉ huy Quân sự {place}", "Bộ CHQS tỉnh"),
+             ("Đại đội bộ binh, Bộ Chỉ huy Quân sự {place}", "Đại đội")),
+    "donvi": (("{name}", "Ban CHQS cấp huyện"),),
 }  # fmt: skip
-
-
-def person(rng: random.Random) -> tuple[str, str]:
-    """Return a synthetic full name and its gender code."""
-    female = rng.random() < 0.3
-    middle = rng.choice(MIDDLE_F if female else MIDDLE_M)
-    given = rng.choice(GIVEN_F if female else GIVEN_M)
-    return f"{rng.choice(FAMILY)} {middle} {given}", "nu" if female else "nam"
-
-
-def ethnicity(rng: random.Random) -> str:
-    """Return an ethnicity drawn from the province's broad mix."""
-    names = [name for name, _ in ETHNICITIES]
-    weights = [weight for _, weight in ETHNICITIES]
-    return rng.choices(names, weights)[0]
+DECISION_SYMBOL = "QĐ-UBND"
 
 
 def record(
-    rng: random.Random,
-    place: str,
+    *,
     form: str,
     forms: Mapping[str, str],
     groups: Mapping[str, str],
-    *,
-    collective: bool,
-    decision: tuple[str, dt.date] | None,
-    military: tuple[tuple[str, str], ...] = (),
-    used: set[tuple[str, str]] | None = None,
-) -> dict[str, object]:
-    """Return one award record as it would be typed in the workbook.
-
-    ``used`` holds (form, folded name) pairs already given out: no recipient is drawn
-    twice for the same form (the sample's only duplicate is a deliberate one).
-    """
-    used = used if used is not None else set()
-    for _ in range(20):
-        rec = _draw(rng, place, form, forms, groups, collective=collective, decision=decision,
-                    military=military)  # fmt: skip
-        key = (form, fold(str(rec["recipient_name"])))
-        if key not in used:
-            used.add(key)
-            return rec
-        collective = False  # a place has few bodies; fall back to a person
-    raise RuntimeError("sample names exhausted")
-
-
-def _draw(
     rng: random.Random,
-    place: str,
-    form: str,
-    forms: Mapping[str, str],
-    groups: Mapping[str, str],
-    *,
-    collective: bool,
-    decision: tuple[str, dt.date] | None,
-    military: tuple[tuple[str, str], ...],
+    official: Official | None = None,
+    collective: str = "",
+    military_level: str = "",
+    decision: tuple[str, dt.date] | None = None,
 ) -> dict[str, object]:
-    if collective:
-        gender, ethnic, position, level = "", "", "", ""
-        if military and rng.random() < 0.4:
-            group = "TT_QD"
-            pattern, level = rng.choice(military)
-            name = pattern.format(place=place)
-        else:
-            group = "TT_CQ"
-            name = rng.choice(COLLECTIVES).format(place=place)
+    """Return one award record as a clerk types it in the workbook."""
+    if official is not None:
+        group, name, position = official.group, official.name, official.position
+        gender, ethnic, level = L.GENDERS[official.gender], ethnicity(rng), ""
     else:
-        group = rng.choice(list(POSITIONS))
-        name, code = person(rng)
-        gender, ethnic, level = L.GENDERS[code], ethnicity(rng), ""
-        position = rng.choice(POSITIONS[group]).format(place=place)
+        group = "TT_QD" if military_level else "TT_CQ"
+        name, position, gender, ethnic, level = collective, "", "", "", military_level
     rec: dict[str, object] = {
-        "recipient_type": L.RECIPIENT_TYPES["tap_the" if collective else "ca_nhan"],
+        "recipient_type": L.RECIPIENT_TYPES["ca_nhan" if official else "tap_the"],
         "recipient_name": name,
         "position": position,
         "recipient_group": L.coded_label(group, groups[group]),
@@ -172,16 +70,42 @@ def _draw(
     return rec
 
 
-# level -> list of (form, how many (low, high), share of collectives, decided here?)
-PLAN = {
-    "xa": (("GK_UBX", (2, 6), 0.3, True), ("GK_UBH", (1, 2), 0.3, False)),
-    "huyen": (("GK_UBH", (15, 25), 0.3, True), ("BK_UBT", (3, 6), 0.4, False)),
-    "tinh": (
-        ("HC_BVTQ3", (1, 2), 0.5, False), ("BK_TTG", (2, 4), 0.5, False),
-        ("BK_BQP", (3, 6), 0.4, False), ("BK_UBT", (20, 30), 0.3, True),
-        ("BK_QK1", (4, 6), 0.4, False), ("KNC_QDND", (5, 10), 0.0, False),
-    ),
-    "nganh": (("BK_UBT", (1, 3), 0.3, False),),
-    "donvi": (("BK_QK1", (1, 3), 0.5, False),),
-}  # fmt: skip
-DECISION_SYMBOL = {"xa": "QĐ-UBND", "huyen": "QĐ-UBND", "tinh": "QĐ-UBND"}
+def unit_records(
+    rng: random.Random,
+    unit: Mapping[str, str],
+    place: str,
+    people: Sequence[Official],
+    bodies: Sequence[str],
+    forms: Mapping[str, str],
+    groups: Mapping[str, str],
+    held: dt.date | None,
+) -> list[Mapping[str, object]]:
+    """Return a unit's award records by its level's plan.
+
+    Its own forms are decided at its conference (the decision dated that day); the others are
+    proposals. No official and no body is drawn twice in a unit.
+    """
+    level = unit["level"]
+    pool = list(people[1:])  # the head signs: never in the unit's own list
+    rng.shuffle(pool)
+    free_bodies = list(bodies)
+    rng.shuffle(free_bodies)
+    military = [(p.format(place=place, name=unit["name"]), lv) for p, lv in MILITARY.get(level, ())]
+    records: list[Mapping[str, object]] = []
+    for form, (low, high), collective_share, decided in PLAN[level]:
+        decision = None
+        if decided and held is not None:
+            decision = (f"{rng.randint(10, 400)}/{DECISION_SYMBOL}", held)
+        for _ in range(rng.randint(low, high)):
+            collective = rng.random() < collective_share
+            if collective and military and rng.random() < 0.4:
+                name, mil = military.pop()
+                records.append(record(form=form, forms=forms, groups=groups, rng=rng,
+                                      collective=name, military_level=mil, decision=decision))  # fmt: skip
+            elif collective and free_bodies:
+                records.append(record(form=form, forms=forms, groups=groups, rng=rng,
+                                      collective=free_bodies.pop(), decision=decision))  # fmt: skip
+            elif pool:
+                records.append(record(form=form, forms=forms, groups=groups, rng=rng,
+                                      official=pool.pop(), decision=decision))  # fmt: skip
+    return records

@@ -1,6 +1,8 @@
 """Synthetic yearly indicator values for every unit (DỮ LIỆU MẪU — không phải số liệu thật).
 
-Plausible by construction: militia 1,2–2 % of the population, conscription near the quota
+Plausible by construction: communes of about 2.000–4.500 people, so that the province counts
+about 297 thousand people in 2009 and 315 thousand in 2019 (Bắc Kạn's censuses: 294.660 in
+2009, 313.905 in 2019); militia 1,2–2 % of the population, conscription near the quota
 with occasional shortfalls, a commune combat exercise every few years, every district at
 least one defence-zone exercise. Area totals of districts and the province are the sums
 of their sub-units (plus their own level's part where the indicator counts one).
@@ -41,8 +43,8 @@ def commune(seed: int, unit: Mapping[str, str], years: list[int]) -> Series:
     """Return the values of one commune-level unit."""
     rng = rng_for(seed, unit["unit_code"])
     urban = unit["division_type"] in ("phường", "thị trấn")
-    pop0 = rng.lognormvariate(8.0 if not urban else 8.8, 0.3)
-    growth = rng.uniform(0.005, 0.015)
+    pop0 = rng.lognormvariate(7.63 if not urban else 8.43, 0.3)
+    growth = rng.uniform(0.003, 0.009)
     militia_share = rng.uniform(0.012, 0.019)
     out: Series = {}
     for t, year in enumerate(years):

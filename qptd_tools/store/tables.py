@@ -36,6 +36,8 @@ CONFERENCES = [
     "contact_name",
     "contact_phone",
     "contact_email",
+    "signer_name",
+    "signer_title",
 ]
 NARRATIVE = ["unit_code", "section_id", "text"]
 SUBMISSIONS = [
@@ -57,7 +59,8 @@ FIELD_NAMES = {
     "decision_date": "ngày quyết định", "conference_date": "ngày hội nghị",
     "report_submitted_date": "ngày gửi báo cáo", "chair": "người chủ trì",
     "participants": "số đại biểu", "contact_name": "người lập biểu", "contact_phone": "điện thoại",
-    "contact_email": "thư điện tử", "text": "nội dung",
+    "contact_email": "thư điện tử", "text": "nội dung", "signer_name": "người ký",
+    "signer_title": "chức vụ người ký",
 }  # fmt: skip
 # Personal data (Decree 13/2023/NĐ-CP): a change is said, its values are not shown.
 PERSONAL = ("gender", "ethnicity")
@@ -127,6 +130,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "contact_name": _OPT_TEXT,
             "contact_phone": _OPT_TEXT,
             "contact_email": _OPT_TEXT,
+            "signer_name": _OPT_TEXT,
+            "signer_title": _OPT_TEXT,
             **_PROV,
         },
         unique=KEYS["conferences"],
