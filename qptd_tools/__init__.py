@@ -1,4 +1,4 @@
-"""qptd-toolkit: the analytical toolkit for the 2009–2019 review of the all-people national defence.
+"""qptd-toolkit: the analytical toolkit for the 2009 - 2019 review of the all-people national defence.
 
 The public API for notebooks: :func:`open_workspace` gives a workspace's catalogues and
 stored tables as DataFrames.

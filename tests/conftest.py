@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from qptd_tools.catalog import load_catalog
@@ -82,3 +86,28 @@ def workspace(sample_store_dir, tmp_path) -> Path:
     root = tmp_path / "ws"
     shutil.copytree(src, root / "data" / "processed")
     return root
+
+
+QPTD = shutil.which("qptd") or str(Path(sys.executable).with_name("qptd"))
+
+
+def qptd(root: Path, *args: str) -> str:
+    """Run the ``qptd`` command as a user does; return what it prints."""
+    done = subprocess.run([QPTD, "--root", str(root), "--quiet", *args], capture_output=True,
+                          text=True, timeout=1200)  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def province_batch(tmp_path_factory, sample_store_dir):
+    """The whole sample reported as a user does it: ``qptd run --all``, ``awards --list``,
+    ``check`` and ``deadlines`` (about 3 minutes on 2 cores; for the slow tests only)."""
+    src, _ = sample_store_dir
+    root = tmp_path_factory.mktemp("province") / "ws"
+    shutil.copytree(src, root / "data" / "processed")
+    qptd(root, "run", "--all")
+    qptd(root, "awards", "--list")
+    findings = pd.DataFrame(json.loads(qptd(root, "check", "--format", "json"))["findings"])
+    board = pd.DataFrame(json.loads(qptd(root, "deadlines", "--format", "json")))
+    return root, findings, board

@@ -337,6 +337,8 @@ def test_deadline_board(cat):
     assert sorted(zip(found["code"], found["unit_code"], found["event"], strict=True)) == sorted([
         ("QPTD-S001", "C2", "conference"), ("QPTD-S001", "D2", "conference"), ("QPTD-S001", "D2", "report"),
         ("QPTD-S001", "N1", "report"), ("QPTD-S002", "C3", "conference"), ("QPTD-S002", "C3", "report"),
+        # a report dated before the conference it reports on (D1: 14/9 < 15/9; P: 15/9 < 30/9)
+        ("QPTD-S003", "D1", "report"), ("QPTD-S003", "P", "report"),
     ])  # fmt: skip
 
 

@@ -38,6 +38,12 @@ def test_demo_from_scratch(tmp_path):
             assert (tmp_path / "reports" / unit / name).is_file()
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "058/bao-cao.docx" in index and "DỮ LIỆU MẪU" in index
+    # the example it names is a report it wrote: the district's, not the province's
+    example = next(line for line in done.stdout.splitlines() if line.startswith("Ví dụ báo cáo"))
+    assert (
+        example
+        == f"Ví dụ báo cáo của thành phố Bắc Kạn: {tmp_path / 'reports' / '058' / 'bao-cao.docx'}"
+    )
     again = run("demo", "--district", "058", root=tmp_path)
     assert "Kết quả (168 tệp): không đổi 167, bỏ qua 1." in again.stdout
     assert "bỏ qua (không đổi) 9" in again.stdout

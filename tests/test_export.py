@@ -27,17 +27,31 @@ from qptd_tools.export.award_lists import safe_cell
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "unit_report.ipynb"
 JUPYTER = shutil.which("jupyter") or str(Path(sys.executable).with_name("jupyter"))
 OUTLINE = [
-    "KẾT QUẢ THỰC HIỆN CÔNG TÁC XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN, GIAI ĐOẠN 2009-2019",
+    "KẾT QUẢ THỰC HIỆN CÔNG TÁC XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN, GIAI ĐOẠN 2009 - 2019",
     "I. ĐẶC ĐIỂM, TÌNH HÌNH", "1. Đặc điểm, tình hình", "2. Tổ chức Đảng, chính quyền, đoàn thể",
-    "3. Thuận lợi", "4. Khó khăn", "II. KẾT QUẢ XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN GIAI ĐOẠN 2009-2019",
+    "3. Thuận lợi", "4. Khó khăn", "II. KẾT QUẢ XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN GIAI ĐOẠN 2009 - 2019",
     "1. Công tác lãnh đạo, chỉ đạo xây dựng nền quốc phòng toàn dân",
-    "2. Công tác tuyên truyền xây dựng nền quốc phòng toàn dân", "* Đánh giá chung",
+    "- Công tác quán triệt và tổ chức thực hiện các văn bản",
+    "2. Công tác tuyên truyền xây dựng nền quốc phòng toàn dân",
+    "- Nội dung, hình thức tuyên truyền thực hiện nhiệm vụ tại địa phương, đơn vị",
+    "- Hiệu quả của các phương tiện thông tin đại chúng, của đội ngũ báo cáo viên, tuyên truyền viên",
+    "- Những khó khăn, hạn chế trong công tác tuyên truyền",
+    "3. Kết quả xây dựng khu vực phòng thủ huyện", "* Đánh giá chung",
     "III. HẠN CHẾ, NGUYÊN NHÂN VÀ BÀI HỌC KINH NGHIỆM", "1. Một số hạn chế, tồn tại và nguyên nhân",
     "* Hạn chế, tồn tại", "* Nguyên nhân", "2. Bài học kinh nghiệm",
     "PHƯƠNG HƯỚNG NHIỆM VỤ, CHỦ TRƯƠNG, GIẢI PHÁP XÂY DỰNG NỀN QUỐC PHÒNG TOÀN DÂN NHỮNG NĂM TIẾP THEO",
     "* Nhận định tình hình", "I. PHƯƠNG HƯỚNG, NHIỆM VỤ", "- Phương hướng chung", "- Nhiệm vụ cụ thể",
     "II. CHỦ TRƯƠNG, GIẢI PHÁP", "* Những đề xuất, kiến nghị",
 ]  # fmt: skip
+
+
+def _report_day(root: Path, code: str) -> str:
+    """The unit's report date as its workbook gives it, in the document's form."""
+    from qptd_tools.core import vnformat
+    from qptd_tools.store.workspace import WorkspaceData
+
+    conf = WorkspaceData(root).conferences.set_index("unit_code")
+    return vnformat.date_long(conf.at[code, "report_submitted_date"].date())
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +77,7 @@ def district_docx(executed, tmp_path_factory):
     for fmt in ("qptd_html", "qptd_docx"):
         subprocess.run([JUPYTER, "nbconvert", "--to", fmt, str(folder / "061.ipynb")], check=True,
                        capture_output=True)  # fmt: skip
-    return folder / "061.docx", folder / "061.html"
+    return folder / "061.docx", folder / "061.html", _report_day(executed[0], "061")
 
 
 def test_exporters_are_registered():
@@ -121,7 +135,7 @@ def test_docx_follows_the_administrative_format(district_docx):
     ]
     assert re.fullmatch(r"Số: \s+/BC-UBND", head.rows[1].cells[0].text)
     date_line = head.rows[1].cells[1].paragraphs[0]
-    assert date_line.text == "Ba Bể, ngày 08 tháng 9 năm 2019" and date_line.runs[0].font.italic
+    assert date_line.text == f"Ba Bể, {district_docx[2]}" and date_line.runs[0].font.italic
     assert all(r.font.bold for p in left.paragraphs[1:2] for r in p.runs)
     texts = [p.text for p in document.paragraphs]
     assert (
@@ -176,7 +190,7 @@ def test_docx_renders_with_vietnamese_fonts(district_docx, tmp_path):
     flat = " ".join(text.split())
     for heading in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO",
                     "I. ĐẶC ĐIỂM, TÌNH HÌNH", "III. HẠN CHẾ, NGUYÊN NHÂN VÀ BÀI HỌC KINH NGHIỆM",
-                    "II. CHỦ TRƯƠNG, GIẢI PHÁP", "PHỤ LỤC", "Ba Bể, ngày 08 tháng 9 năm 2019"):  # fmt: skip
+                    "II. CHỦ TRƯƠNG, GIẢI PHÁP", "PHỤ LỤC", f"Ba Bể, {district_docx[2]}"):  # fmt: skip
         assert heading in flat, heading
     fonts = subprocess.run(
         ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
@@ -213,9 +227,9 @@ def test_html_is_self_contained_and_vietnamese(district_docx):
         r"url\(\s*['\"]?(https?:)?//", page_text
     ) and "http://" not in page_text.replace("http://www.w3.org", "")
     assert "@page" in page_text and "size: A4" in page_text
-    text = " ".join(page.text)
+    text = "".join(page.text)  # (the period is one unbreakable span: "2009 - 2019")
     assert (
-        "Giai đoạn 2009–2019, toàn huyện" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+        "Giai đoạn 2009 - 2019, toàn huyện" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     )
     assert "In [" not in text and "import " not in text
     tips = [a.get("title") for t, a in page.attrs if t == "td" and a.get("title")]
@@ -251,30 +265,39 @@ def test_commune_report_texts(executed):
         "ỦY BAN NHÂN DÂN",
         "XÃ BẰNG THÀNH",
     ]
-    assert head.rows[1].cells[1].text == "Bằng Thành, ngày 10 tháng 9 năm 2019"
+    assert head.rows[1].cells[1].text == f"Bằng Thành, {_report_day(executed[0], '01858')}"
     assert document.paragraphs[0].text == "DỮ LIỆU MẪU — không phải số liệu thật"
 
 
 def test_award_lists_carry_no_personal_attributes(executed, cat):
     from qptd_tools.analytics import awards
-    from qptd_tools.export.award_lists import write_lists
+    from qptd_tools.export.award_lists import lists, write_lists
     from qptd_tools.store.workspace import WorkspaceData
 
     root, _ = executed
     data = WorkspaceData(root)
     enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
     paths = write_lists(enriched, cat, root / "reports" / "khen-thuong", only="063")
-    assert sorted(p.name for p in paths) == [
-        "danh-sach-khen-thuong.docx",
-        "danh-sach-khen-thuong.xlsx",
+    names = sorted(p.name for p in paths)
+    assert names and all(re.fullmatch(r"danh-sach-(kem-quyet-dinh-[a-z0-9-]+|de-nghi-[a-z0-9-]+)\.(docx|xlsx)", n)
+                         for n in names), names  # fmt: skip
+    people = [
+        n for al in lists(enriched, cat) if al.issuer == "063" for n in al.records["recipient_name"]
     ]
-    document = docx.Document(str(paths[0]))
-    text = _all_text(document)
-    assert "Nguyen Van  Hung" in text and "GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN CẤP HUYỆN" in text
-    sheet = openpyxl.load_workbook(paths[1]).active
-    values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-    for word in ("Tày", "Dao", "Nùng", "Mông", "Kinh", "Nữ"):
-        assert word not in text.split() and word not in values
+    for path in paths:
+        if path.suffix == ".docx":
+            text = _all_text(docx.Document(str(path)))
+            values = text.split()
+        else:
+            sheet = openpyxl.load_workbook(path).active
+            values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+            text = "\n".join(values)
+        if "kem-quyet-dinh" in path.name:  # the district decides its own certificates
+            assert "GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN CẤP HUYỆN" in text.upper()
+        for word in ("Tày", "Dao", "Nùng", "Mông", "Kinh", "Nữ"):
+            assert word not in values
+    every = "\n".join(_all_text(docx.Document(str(p))) for p in paths if p.suffix == ".docx")
+    assert all(name in every for name in people)
     assert (
         safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
         and safe_cell("@x") == "'@x"

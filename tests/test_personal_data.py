@@ -59,7 +59,7 @@ def test_no_output_carries_an_individuals_ethnicity(marked):
     files = [p for p in (root / "reports").rglob("*") if p.is_file()]
     kinds = {p.suffix for p in files}
     assert {".ipynb", ".html", ".docx", ".xlsx", ".png", ".svg", ".json"} <= kinds, kinds
-    assert len(lists) >= 2 * 100  # a DOCX and an XLSX for each deciding unit
+    assert len(lists) >= 2 * 100  # a DOCX and an XLSX for each decision and each submission
     leaks = [str(p.relative_to(root)) for p in files if MARK.encode() in _contents(p)]
     assert leaks == []
 

@@ -66,6 +66,9 @@ def run(
     """
     units = cat.units
     years = list(years or cat.years)
+    chair_signs = {
+        lv for lv, rule in cat.documents["levels"].items() if rule.get("signer_from_chair")
+    }
     values = values.loc[values["year"].isin(years)]
     names = units.set_index("unit_code")["name"]
     status = completeness.submission_status(units, submissions)
@@ -96,6 +99,7 @@ def run(
             missing,
             sections,
             dict(zip(cat.indicators["code"], cat.indicators["name"], strict=True)),
+            completeness.missing_signers(submitted, conferences, chair_signs),
         ),
         indicators.consistency_findings(comparison, cat.indicators),
         indicators.outlier_findings(

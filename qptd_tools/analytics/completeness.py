@@ -141,6 +141,31 @@ def missing_sections(covered: pd.DataFrame) -> pd.DataFrame:
     return missing[["unit_code", "section_id", "title", "narrative"]].reset_index(drop=True)
 
 
+def missing_signers(
+    units: pd.DataFrame, conferences: pd.DataFrame, chair_signs: set[str]
+) -> pd.DataFrame:
+    """Return the units whose report has no signer's name: ``unit_code, name``.
+
+    The name comes from the workbook's "Người ký báo cáo", else, for the levels whose chair
+    signs (``documents.yaml``: ``signer_from_chair``), from the conference's chair — the same
+    rule the report's signature block follows.
+    """
+    conf = conferences.set_index("unit_code") if len(conferences) else conferences
+    rows = []
+    for unit in units.itertuples():
+        signer = chair = None
+        if len(conf) and unit.unit_code in conf.index:
+            signer = conf.at[unit.unit_code, "signer_name"] if "signer_name" in conf else None
+            chair = conf.at[unit.unit_code, "chair"]
+        if not _text(signer) and not (unit.level in chair_signs and _text(chair)):
+            rows.append((unit.unit_code, unit.name))
+    return pd.DataFrame(rows, columns=["unit_code", "name"])
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 def summary(
     status: pd.DataFrame, missing: pd.DataFrame, sections: pd.DataFrame, expected_cells: pd.Series
 ) -> pd.DataFrame:
@@ -176,12 +201,14 @@ def findings(
     missing: pd.DataFrame,
     sections: pd.DataFrame,
     indicator_names: Mapping[str, str] | None = None,
+    signers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return completeness findings, one row each, with stable codes.
 
     ``QPTD-C001`` a unit has not submitted; ``QPTD-C002`` an indicator left blank for
     some years (one row per unit and indicator, ``year`` the first missing year);
-    ``QPTD-C003`` a section whose report will show the placeholder (:func:`coverage`).
+    ``QPTD-C003`` a section whose report will show the placeholder (:func:`coverage`);
+    ``QPTD-C004`` a report with no signer's name (:func:`missing_signers`).
     """
     names = dict(zip(status["unit_code"], status["name"], strict=True))
     labels = dict(indicator_names or {})
@@ -201,6 +228,14 @@ def findings(
             "QPTD-C003", row.unit_code, names.get(row.unit_code, row.unit_code), "", None,
             row.section_id, f"Chưa có nội dung mục “{row.title}” ({why}): báo cáo để chỗ trống "
             "“[Nội dung do đơn vị bổ sung]”; viết vào trang Thuyết minh.",
+        ))  # fmt: skip
+    for row in (
+        signers if signers is not None else pd.DataFrame(columns=["unit_code"])
+    ).itertuples():
+        rows.append((
+            "QPTD-C004", row.unit_code, names.get(row.unit_code, row.unit_code), "", None, "",
+            "Chưa có tên người ký báo cáo: khối chữ ký để chỗ trống tô vàng “[Họ và tên người "
+            "ký]”; ghi họ tên và chức vụ người ký vào trang Thông tin.",
         ))  # fmt: skip
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     out["year"] = out["year"].astype("Int64")

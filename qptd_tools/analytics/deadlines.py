@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qptd_tools.core import vnformat
+
 STATUS = {
     "on_time": "Đúng hạn",
     "late": "Trễ hạn",
@@ -82,22 +84,38 @@ def summary(board_: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
+def _day(value: pd.Timestamp) -> str:
+    return vnformat.date_prose(value.date())
+
+
 def findings(board_: pd.DataFrame) -> pd.DataFrame:
-    """Return ``QPTD-S001`` (late) and ``QPTD-S002`` (missing) findings for each event."""
+    """Return the deadline findings of each unit.
+
+    ``QPTD-S001`` late and ``QPTD-S002`` missing, for each event; ``QPTD-S003`` a report dated
+    before the conference it reports on (a unit that holds a conference presents its report
+    there, so the report cannot come first; with the seed's deadlines this also catches a
+    conference after its deadline under a report "on time").
+    """
     rows: list[tuple[object, ...]] = []
     for event in ("conference", "report"):
         status = board_[f"{event}_status"]
         for r in board_.loc[status.isin(["late", "missing"])].itertuples():
             date, due = getattr(r, f"{event}_date"), getattr(r, f"{event}_deadline")
-            due_text = f"{due:%d/%m/%Y}"
             if getattr(r, f"{event}_status") == "late":
                 days = int(getattr(r, f"{event}_days_late"))
                 rows.append(("QPTD-S001", r.unit_code, event, date, due, days,
-                             f"{EVENT_NAMES[event].capitalize()} ngày {date:%d/%m/%Y}, trễ {days} ngày "
-                             f"so với hạn {due_text}."))  # fmt: skip
+                             f"{EVENT_NAMES[event].capitalize()} ngày {_day(date)}, trễ {days} ngày "
+                             f"so với hạn {_day(due)}."))  # fmt: skip
             else:
                 rows.append(("QPTD-S002", r.unit_code, event, pd.NaT, due, None,
-                             f"Chưa có ngày {EVENT_NAMES[event]} (hạn {due_text})."))  # fmt: skip
+                             f"Chưa có ngày {EVENT_NAMES[event]} (hạn {_day(due)})."))  # fmt: skip
+    held = board_.loc[board_["conference_status"] != "not_applicable"]
+    early = held.loc[held["report_date"] < held["conference_date"]]
+    for r in early.itertuples():
+        rows.append(("QPTD-S003", r.unit_code, "report", r.report_date, r.conference_date, None,
+                     f"Báo cáo đề ngày {_day(r.report_date)}, trước ngày hội nghị sơ kết "
+                     f"{_day(r.conference_date)}: báo cáo sơ kết được trình bày tại hội nghị nên "
+                     "không thể có trước hội nghị; kiểm tra lại hai ngày."))  # fmt: skip
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     out["days_late"] = out["days_late"].astype("Int64")
     return out

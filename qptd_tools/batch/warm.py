@@ -39,7 +39,7 @@ CHDIR = "__import__('os').chdir({path!r})"
 RESET = """\
 def _qptd_reset(ip=get_ipython()):
     import matplotlib as mpl, matplotlib.pyplot as plt
-    import qptd_tools.catalog as catalog, qptd_tools.report.docmeta as docmeta
+    import qptd_tools.catalog as catalog
     import re
     numbered = re.compile(r"_i?[0-9]+$")  # _5, _i5: an output and an input of the unit
     hidden = ip.user_ns_hidden
@@ -55,7 +55,6 @@ def _qptd_reset(ip=get_ipython()):
     mpl.rcdefaults()
     plt.close("all")
     catalog._load_cached.cache_clear()
-    docmeta._frames.cache_clear()
 _qptd_reset()
 """
 

@@ -99,6 +99,7 @@ class Catalog:
     outline_titles: pd.DataFrame
     wording: pd.DataFrame
     views: schemas.Views
+    documents: dict[str, Any]  # documents.yaml: letterheads, signers, distribution lists
     origin: dict[str, str]
 
     @property
@@ -106,12 +107,17 @@ class Catalog:
         """The years of the review period."""
         return self.review.years
 
+    @functools.cached_property
+    def _unit_rows(self) -> dict[str, pd.Series]:
+        # reports look units up hundreds of times; a catalogue is never changed once loaded
+        return {str(row["unit_code"]): row for _, row in self.units.iterrows()}
+
     def unit(self, unit_code: str) -> pd.Series:
         """Return one unit's registry row, or raise :class:`UnitUnknown` (QPTD-E081)."""
-        match = self.units.loc[self.units["unit_code"] == unit_code]
-        if match.empty:
+        row = self._unit_rows.get(unit_code) if isinstance(unit_code, str) else None
+        if row is None:
             raise fail(UnitUnknown, "QPTD-E081", value=unit_code)
-        return match.iloc[0]
+        return row.copy()
 
     def resolve(self, code: object) -> str:
         """Return the registry's code for ``code``, restoring leading zeros lost on the way.
@@ -159,6 +165,22 @@ class Catalog:
         return self.children(unit_code).loc[
             lambda kids: kids["level"].isin(self.review.rollup_children.get(level, ()))
         ]
+
+    def military_agency(self, unit_code: str) -> str:
+        """Return the military agency a unit reports to: its level's, else the one above.
+
+        A department of the province reports to the provincial military command (seed II.2);
+        a district's military command to the provincial one; the provincial command to the
+        military region named in ``documents.yaml`` (or "cơ quan quân sự cấp trên").
+        """
+        parent = str(self.unit(unit_code)["parent_code"])
+        while parent:
+            agencies = self.children(parent, "donvi")
+            agencies = agencies.loc[agencies["unit_code"] != unit_code]
+            if len(agencies):
+                return str(agencies["name"].iloc[0])
+            parent = str(self.unit(parent)["parent_code"])
+        return "cơ quan quân sự cấp trên"
 
     def kinds(self, units: pd.DataFrame) -> str:
         """Name the kinds of some units as a list would: "các phường, xã", "các huyện, thành phố".
@@ -219,18 +241,24 @@ class Catalog:
         """Return an outline section's heading, worded for the unit's level when it says so."""
         if unit_code is not None:
             unit = self.unit(unit_code)
-            worded = self.outline_titles.loc[
-                (self.outline_titles["section_id"] == section_id)
-                & (self.outline_titles["level"] == unit["level"])
-            ]
-            if len(worded):
+            worded = self._worded_titles.get((section_id, str(unit["level"])))
+            if worded is not None:
                 parent = self.unit(str(unit["parent_code"])) if unit["parent_code"] else unit
-                return str(worded["title"].iloc[0]).format(
+                return worded.format(
                     division=unit["division_type"] or self.level_name(str(unit["level"]), "plural"),
                     parent_division=parent["division_type"] or self.review.province_name,
                 )
-        row = self.outline.loc[self.outline["section_id"] == section_id].iloc[0]
-        return str(row["title"])
+        return self._titles[section_id]
+
+    @functools.cached_property
+    def _titles(self) -> dict[str, str]:
+        return dict(zip(self.outline["section_id"], self.outline["title"].astype(str), strict=True))
+
+    @functools.cached_property
+    def _worded_titles(self) -> dict[tuple[str, str], str]:
+        frame = self.outline_titles.drop_duplicates(["section_id", "level"])
+        return {(str(s), str(lv)): str(t)
+                for s, lv, t in zip(frame["section_id"], frame["level"], frame["title"], strict=True)}  # fmt: skip
 
     @property
     def level_words(self) -> dict[str, str]:
@@ -238,10 +266,28 @@ class Catalog:
         return {str(r.code): str(r.short_name).lower() for r in self.levels.itertuples()}
 
     def reword(self, text: str, level: str) -> str:
-        """Fit auto-drafted text to a level's way of speaking (``wording.csv``)."""
-        for row in self.wording.loc[self.wording["level"] == level].itertuples():
-            text = text.replace(row.find, row.replace)
+        """Fit auto-drafted text to a level's way of speaking (``wording.csv``).
+
+        Phrases of the level ``keep`` (a law's name: "Luật Dân quân tự vệ") are never changed.
+        """
+        rules = self._wording.get(level, ())
+        if not rules:
+            return text
+        kept = self._wording.get("keep", ())
+        for i, (phrase, _) in enumerate(kept):
+            text = text.replace(phrase, f"\x00{i}\x00")
+        for find, replace in rules:
+            text = text.replace(find, replace)
+        for i, (phrase, _) in enumerate(kept):
+            text = text.replace(f"\x00{i}\x00", phrase)
         return text
+
+    @functools.cached_property
+    def _wording(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for row in self.wording.itertuples():
+            out.setdefault(str(row.level), []).append((str(row.find), str(row.replace)))
+        return out
 
     @property
     def period_text(self) -> str:
@@ -268,6 +314,16 @@ def _load_yaml(path: Path, model: type[_Model]) -> _Model:
         return model.model_validate(data)
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise _invalid(path, str(exc).splitlines()[0]) from exc
+
+
+def _load_mapping(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise _invalid(path, str(exc).splitlines()[0]) from exc
+    if not isinstance(data, dict) or "levels" not in data:
+        raise _invalid(path, "cần một bảng có mục levels")
+    return data
 
 
 def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
@@ -334,6 +390,8 @@ def _load_cached(override_dir: Path | None, signature: tuple[tuple[str, int], ..
     review = _load_yaml(review_path, schemas.Review)
     views_path = _locate("views.yaml", override_dir)
     views = _load_yaml(views_path, schemas.Views)
+    documents_path = _locate("documents.yaml", override_dir)
+    documents = _load_mapping(documents_path)
     period = {"start": review.period_start, "end": review.period_end}
     for column in ("title", "guidance"):
         frames["outline"][column] = frames["outline"][column].map(lambda t: t.format(**period))
@@ -348,7 +406,8 @@ def _load_cached(override_dir: Path | None, signature: tuple[tuple[str, int], ..
     origin = {name: str(path) for name, path in paths.items()}
     origin["review"] = str(review_path)
     origin["views"] = str(views_path)
-    return Catalog(review=review, views=views, origin=origin, **frames)
+    origin["documents"] = str(documents_path)
+    return Catalog(review=review, views=views, documents=documents, origin=origin, **frames)
 
 
 def load_catalog(root: str | Path | None = None) -> Catalog:

@@ -165,6 +165,7 @@ class LevelRow(_Row):
     plural: str = Field(min_length=1)
     territorial: bool
     holds_conference: bool  # seed II.2: conferences at three levels; others send a report
+    group_title: str = ""  # how a report's comparison table heads a group of such units
     closing: str = ""  # the closing sentence of a report of a level that holds none
     source: str
 
@@ -182,9 +183,12 @@ class OutlineTitleRow(_Row):
 
 
 class WordingRow(_Row):
-    """A wording of the auto-drafted text fitted to a level (``wording.csv``)."""
+    """A wording of the auto-drafted text fitted to a level (``wording.csv``).
 
-    level: Level
+    Level ``keep``: a phrase no wording changes (a law's name).
+    """
+
+    level: Level | Literal["keep"]
     find: str = Field(min_length=1)
     replace: str
     source: str
@@ -264,6 +268,7 @@ class Review(_Row):
     outlier_min_level: float = Field(ge=0)
     double_count_window: tuple[float, float] = (0.95, 1.10)
     double_count_share: float = Field(default=0.6, gt=0, le=1)
+    estimated_years: tuple[int, ...] = ()
 
     @property
     def years(self) -> list[int]:

@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the ``qptd`` argument parser."""
     parser = Parser(
         prog="qptd",
-        description="Bộ công cụ sơ kết xây dựng nền quốc phòng toàn dân giai đoạn 2009–2019.",
+        description="Bộ công cụ sơ kết xây dựng nền quốc phòng toàn dân (kỳ sơ kết theo danh mục review.yaml).",
         epilog="Ví dụ: qptd demo   |   qptd ingest data/raw   |   qptd check --district 061",
     )
     parser.add_argument(

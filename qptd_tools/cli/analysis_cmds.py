@@ -119,7 +119,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def _award_lists(args: argparse.Namespace, data: WorkspaceData) -> int:
-    from qptd_tools.export.award_lists import write_lists
+    from qptd_tools.export.award_lists import signers_of, write_lists
 
     cat = data.catalog
     subs = data.submissions
@@ -127,7 +127,8 @@ def _award_lists(args: argparse.Namespace, data: WorkspaceData) -> int:
     folder = data.paths.reports / "khen-thuong"
     enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
     only = cat.resolve(args.unit) if args.unit else None
-    paths = write_lists(enriched, cat, folder, data.paths.root, only=only, sample=sample)
+    paths = write_lists(enriched, cat, folder, only=only, sample=sample,
+                        signers=signers_of(data.conferences))  # fmt: skip
     for path in paths:
         out(args, str(path))
     say(args, f"Đã ghi {len(paths) // 2} danh sách khen thưởng (DOCX và XLSX) tại {folder}")

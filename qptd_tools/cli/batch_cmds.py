@@ -89,5 +89,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         args,
         f"Báo cáo: {ws.reports / 'index.html'} (mỗi đơn vị: reports/<mã>/bao-cao.html, bao-cao.docx)",
     )
-    out(args, f"Ví dụ báo cáo của tỉnh: {ws.reports / '06' / 'bao-cao.docx'}")
+    # the first report written, highest level first (the district when --district is given)
+    written = [ws.reports / code / "bao-cao.docx" for code in units if code not in result.failed]
+    example = next((path for path in written if path.is_file()), None)
+    if example is not None:
+        out(args, f"Ví dụ báo cáo của {data.catalog.place(example.parent.name)}: {example}")
     return 1 if report.rejected or result.failed else 0

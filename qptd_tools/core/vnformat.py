@@ -42,8 +42,17 @@ def number(
         return missing
     pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
     with localcontext(_WIDE):  # Babel quantizes too: the default 28 digits fail on 1e20
-        exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)  # type: ignore[arg-type]
-        return format_decimal(exact, format=pattern, locale=LOCALE)
+        return format_decimal(_quantized(float(value), decimals), format=pattern, locale=LOCALE)  # type: ignore[arg-type]
+
+
+def _quantized(value: float, decimals: int) -> Decimal:
+    with localcontext(_WIDE):
+        return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+
+
+def rounded(value: float, decimals: int = 1) -> float:
+    """Round half up, as :func:`number` prints ("2,45" → 2,5), so sums of printed values agree."""
+    return float(_quantized(value, decimals))
 
 
 def percent(value: float | None, decimals: int = 1, missing: str = "–") -> str:

@@ -1,14 +1,20 @@
-"""Award lists to attach to each deciding level's decision, as DOCX and XLSX.
+"""Award lists, each attached to one decision or one submission, as DOCX and XLSX.
 
-One list per deciding authority (a commune's chair for Giấy khen cấp xã, a district's chair
-for Giấy khen cấp huyện, the province for its Bằng khen and for the proposals it sends up),
-grouped by form, collectives then individuals: name, position or description, proposing
-unit. Gender and ethnicity never appear in a list (personal data; Decree 13/2023/NĐ-CP).
+A list is always attached to a document (DESIGN §8): decided awards to the decision that
+granted them ("Kèm theo Quyết định số … ngày … của Chủ tịch UBND …", the number and date from
+the records), proposals to the submission that asks for them ("Kèm theo Tờ trình số … của
+…"), one per proposing unit and receiving authority. Decided and proposed awards are never in
+the same list. Within a list, forms in catalogue order, collectives then individuals, each
+group numbered from 1: name, position or description, proposing unit. Gender and ethnicity
+never appear (personal data; Decree 13/2023/NĐ-CP).
 """
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +24,7 @@ from openpyxl.styles import Alignment, Font
 from qptd_tools.analytics import awards
 from qptd_tools.catalog import Catalog
 from qptd_tools.core import vnformat
+from qptd_tools.core.config import SAMPLE_LABEL
 from qptd_tools.core.fsutil import atomic_write_bytes, normalize_zip, safe_cell
 from qptd_tools.export.collect import Document
 from qptd_tools.export.docx_build import build
@@ -25,6 +32,32 @@ from qptd_tools.report import docmeta
 
 LIST_COLUMNS = ["STT", "Hình thức khen thưởng", "Đối tượng", "Tên tập thể / Họ và tên",
                 "Chức vụ, đơn vị công tác", "Đơn vị đề nghị", "Tình trạng", "Số quyết định", "Ngày quyết định"]  # fmt: skip
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+STATUS = {"de_nghi": "Đề nghị", "quyet_dinh": "Quyết định"}
+KINDS = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân"}
+
+
+@dataclass(frozen=True)
+class AwardList:
+    """One list: whose it is, what it is attached to, and its records."""
+
+    issuer: str  # the unit whose letterhead the list carries
+    decided: bool
+    authority: str  # the authority that decides (authorities.csv code)
+    decision_no: str  # for a decided list
+    decision_date: pd.Timestamp | None
+    records: pd.DataFrame
+
+    @property
+    def stem(self) -> str:
+        """The file name without extension, saying what the list is."""
+        if self.decided:
+            return f"danh-sach-kem-quyet-dinh-{_slug(self.decision_no) or 'chua-co-so'}"
+        return f"danh-sach-de-nghi-{self.authority.replace('_', '-')}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", vnformat.fold(text)).strip("-")
 
 
 def _records(enriched: pd.DataFrame, cat: Catalog) -> pd.DataFrame:
@@ -38,68 +71,131 @@ def _records(enriched: pd.DataFrame, cat: Catalog) -> pd.DataFrame:
     )
     out["_name_key"] = out["recipient_name"].map(vnformat.sort_key)
     return out.sort_values(
-        ["scope", "form_order", "recipient_type", "_name_key"], ascending=[True, True, False, True]
+        ["form_order", "recipient_type", "_name_key"], ascending=[True, False, True]
     )
 
 
-def _docx(cat: Catalog, scope: str, part: pd.DataFrame, root: Path | None, sample: bool) -> bytes:
-    meta = docmeta.document(cat, scope, root=root)
-    meta.update({
-        "title": "DANH SÁCH",
-        "subject": f"Tập thể, cá nhân đề nghị khen thưởng thành tích trong {cat.review.title.lower()}",
-        "recipients": ["Như trên;", "Lưu: VT."], "signer": "", "sample": sample,
-    })  # fmt: skip
+def lists(enriched: pd.DataFrame, cat: Catalog) -> list[AwardList]:
+    """Split award records into the lists attached to decisions and to submissions."""
+    records = _records(enriched, cat)
+    out = []
+    decided = records.loc[records["status"] == "quyet_dinh"]
+    for (scope, number), part in decided.groupby(
+        ["scope", decided["decision_no"].fillna("")], sort=True
+    ):
+        day = part["decision_date"].dropna()
+        out.append(AwardList(str(scope), True, str(part["deciding_level"].iloc[0]), str(number),
+                             day.iloc[0] if len(day) else None, part))  # fmt: skip
+    proposed = records.loc[records["status"] == "de_nghi"]
+    for (unit, authority), part in proposed.groupby(["unit_code", "deciding_level"], sort=True):
+        out.append(AwardList(str(unit), False, str(authority), "", None, part))
+    return out
+
+
+def _authority_name(cat: Catalog, award_list: AwardList) -> str:
+    """Name who decides: "Chủ tịch UBND huyện Pác Nặm", "Bộ trưởng Bộ Quốc phòng"."""
+    scope = str(award_list.records["scope"].iloc[0])
+    if award_list.authority in ("xa", "huyen", "tinh"):
+        return f"Chủ tịch Ủy ban nhân dân {cat.place(scope)}"
+    return str(cat.authorities.set_index("code").at[award_list.authority, "name"])
+
+
+def _own_council(cat: Catalog, award_list: AwardList) -> bool:
+    """Whether a proposal goes to the issuer's own chair: its emulation council submits it."""
+    return (not award_list.decided and award_list.authority in ("xa", "huyen", "tinh")
+            and str(award_list.records["scope"].iloc[0]) == award_list.issuer)  # fmt: skip
+
+
+def _subject(cat: Catalog, award_list: AwardList) -> tuple[str, str]:
+    """Return the list's subject and the line saying what it is attached to."""
+    review = cat.review.title[:1].lower() + cat.review.title[1:]
+    issuer = f"Ủy ban nhân dân {cat.place(award_list.issuer)}" if cat.unit(award_list.issuer)["level"] in (
+        "xa", "huyen", "tinh") else str(cat.unit(award_list.issuer)["name"])  # fmt: skip
+    decider = _authority_name(cat, award_list)
+    if award_list.decided:
+        day = award_list.decision_date
+        when = vnformat.date_long(day.date()) if day is not None else "ngày … tháng … năm …"
+        number = award_list.decision_no or "\u00a0" * 6
+        return (f"Tập thể, cá nhân được khen thưởng thành tích trong {review}",
+                f"(Kèm theo Quyết định số {number} {when} của {decider})")  # fmt: skip
+    if _own_council(cat, award_list):
+        issuer = f"Hội đồng Thi đua - Khen thưởng {cat.place(award_list.issuer)}"
+    return (f"Tập thể, cá nhân đề nghị {decider} khen thưởng thành tích trong {review}",
+            f"(Kèm theo Tờ trình số {chr(160) * 6}/TTr-… ngày … tháng … năm {cat.review.period_end} của {issuer})")  # fmt: skip
+
+
+def _docx(
+    cat: Catalog, award_list: AwardList, signers: Mapping[str, tuple[str, str]], sample: bool
+) -> bytes:
+    signer, title = signers.get(award_list.issuer, ("", ""))
+    day = award_list.decision_date.date() if award_list.decision_date is not None else None
+    meta = docmeta.document(cat, award_list.issuer, day=day, signer=signer, signer_title=title)
+    subject, attached = _subject(cat, award_list)
+    meta.update({"title": "DANH SÁCH", "subject": subject, "attached": attached, "symbol": "",
+                 "recipients": [], "sample": sample})  # fmt: skip
+    if award_list.decided and award_list.authority in ("xa", "huyen", "tinh"):
+        meta["authority"] = ""  # the chair decides in his own name: no "TM. ỦY BAN NHÂN DÂN"
+    elif _own_council(cat, award_list):  # the chair of the People's Committee chairs it
+        meta["authority"] = "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"
     body: list[dict] = []
-    roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
     number = 0
-    for i, (_, form_part) in enumerate(part.groupby("form_order", sort=True)):
-        body.append(
-            {
-                "kind": "heading",
-                "level": "roman",
-                "label": f"{roman[i]}.",
-                "title": form_part["form_name"].iloc[0].upper(),
-            }
-        )
-        for j, (kind, label) in enumerate(
-            (("tap_the", "Tập thể"), ("ca_nhan", "Cá nhân")), start=1
-        ):
+    parts = list(award_list.records.groupby("form_order", sort=True))
+    for i, (_, form_part) in enumerate(parts):
+        # a heading is numbered only among others: one form, or one group, stands unnumbered
+        body.append({"kind": "heading", "level": "roman", "label": f"{ROMAN[i]}." if len(parts) > 1 else "",
+                     "title": str(form_part["form_name"].iloc[0]).upper()})  # fmt: skip
+        kinds = [k for k in ("tap_the", "ca_nhan") if (form_part["recipient_type"] == k).any()]
+        for group, kind in enumerate(kinds, start=1):
             people = form_part.loc[form_part["recipient_type"] == kind]
-            if people.empty:
-                continue
             number += 1
-            rows = [
-                [str(k), r.recipient_name, r.position or "", r.proposer]
-                for k, r in enumerate(people.itertuples(), start=1)
-            ]
-            body.append(
-                {
-                    "kind": "heading",
-                    "level": "arabic",
-                    "label": f"{j}.",
-                    "title": f"{label} ({len(rows)})",
-                }
-            )
-            body.append({"kind": "table", "number": number, "caption": f"{label} — {form_part['form_name'].iloc[0]}",
-                         "columns": ["STT", "Tên tập thể / Họ và tên", "Chức vụ, đơn vị công tác", "Đơn vị đề nghị"],
-                         "rows": rows, "align": ["center", "left", "left", "left"]})  # fmt: skip
+            body.append({"kind": "heading", "level": "arabic", "label": f"{group}." if len(kinds) > 1 else "",
+                         "title": f"{KINDS[kind]} ({len(people)})"})  # fmt: skip
+            if kind == "tap_the":  # a collective has no position
+                rows = [
+                    [str(k), r.recipient_name, r.proposer]
+                    for k, r in enumerate(people.itertuples(), start=1)
+                ]
+                columns, align = (
+                    ["STT", "Tên tập thể", "Đơn vị đề nghị"],
+                    ["center", "left", "left"],
+                )
+            else:
+                rows = [[str(k), r.recipient_name, r.position or "", r.proposer]
+                        for k, r in enumerate(people.itertuples(), start=1)]  # fmt: skip
+                columns = ["STT", "Họ và tên", "Chức vụ, đơn vị công tác", "Đơn vị đề nghị"]
+                align = ["center", "left", "left", "left"]
+            body.append({"kind": "table", "number": number, "caption": "", "columns": columns,
+                         "rows": rows, "align": align})  # fmt: skip
+    body.append(
+        {"kind": "paragraph", "style": "list", "text": f"Tổng số: {_total(award_list.records)}."}
+    )
     return build(Document(meta=meta, body=body))
 
 
-def _xlsx(cat: Catalog, scope: str, part: pd.DataFrame, sample: bool) -> bytes:
+def _total(records: pd.DataFrame) -> str:
+    """Say how many: "3 tập thể và 9 cá nhân", "4 cá nhân"."""
+    counts = records["recipient_type"].value_counts()
+    said = [
+        f"{vnformat.number(counts[k])} {KINDS[k].lower()}"
+        for k in ("tap_the", "ca_nhan")
+        if k in counts
+    ]
+    return " và ".join(said)
+
+
+def _xlsx(cat: Catalog, award_list: AwardList, sample: bool) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Danh sách"
-    ws.append([f"DANH SÁCH KHEN THƯỞNG — {cat.unit(scope)['name']}"])
-    ws.append([cat.review.title + (" — DỮ LIỆU MẪU, không phải số liệu thật" if sample else "")])
+    subject, attached = _subject(cat, award_list)
+    ws.append([f"DANH SÁCH — {subject}"])
+    ws.append([attached + (f" — {SAMPLE_LABEL}" if sample else "")])
     ws.append(LIST_COLUMNS)
-    status = {"de_nghi": "Đề nghị", "quyet_dinh": "Quyết định"}
-    kinds = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân"}
-    for k, r in enumerate(part.itertuples(), start=1):
+    for k, r in enumerate(award_list.records.itertuples(), start=1):
         day = vnformat.date_short(r.decision_date.date()) if pd.notna(r.decision_date) else ""
-        ws.append([safe_cell(v) for v in (k, r.form_name, kinds[r.recipient_type], r.recipient_name,
-                                          r.position or "", r.proposer, status[r.status], r.decision_no or "", day)])  # fmt: skip
+        ws.append([safe_cell(v) for v in (k, r.form_name, KINDS[r.recipient_type], r.recipient_name,
+                                          r.position or "", r.proposer, STATUS[r.status], r.decision_no or "", day)])  # fmt: skip
     ws["A1"].font = Font(name="Times New Roman", bold=True, size=13)
     for cell in ws[3]:
         cell.font = Font(name="Times New Roman", bold=True)
@@ -111,9 +207,9 @@ def _xlsx(cat: Catalog, scope: str, part: pd.DataFrame, sample: bool) -> bytes:
     return normalize_zip(buffer.getvalue())
 
 
-def write_lists(enriched: pd.DataFrame, cat: Catalog, out_dir: Path, root: Path | None = None,
-                only: str | None = None, sample: bool = False) -> list[Path]:  # fmt: skip
-    """Write ``<out_dir>/<scope>/danh-sach-khen-thuong.docx`` and ``.xlsx`` for each deciding unit.
+def write_lists(enriched: pd.DataFrame, cat: Catalog, out_dir: Path, only: str | None = None,
+                sample: bool = False, signers: Mapping[str, tuple[str, str]] | None = None) -> list[Path]:  # fmt: skip
+    """Write each list as ``<out_dir>/<issuer>/<what it is>.docx`` and ``.xlsx``.
 
     Parameters
     ----------
@@ -123,24 +219,39 @@ def write_lists(enriched: pd.DataFrame, cat: Catalog, out_dir: Path, root: Path 
         The catalogues.
     out_dir
         ``reports/khen-thuong``.
-    root
-        The workspace (for catalogue overrides).
     only
-        Only the list of this deciding unit.
+        Only the lists whose letterhead is this unit's.
     sample
         Label the lists as synthetic sample data.
+    signers
+        Each unit's signer (name, title), from its workbook's ``Thông tin`` sheet.
     """
-    records = _records(enriched, cat)
     written = []
-    for scope, part in records.groupby("scope", sort=True):
-        if only and scope != only:
+    for award_list in lists(enriched, cat):
+        if only and award_list.issuer != only:
             continue
-        folder = out_dir / str(scope)
+        folder = out_dir / award_list.issuer
         for suffix, data in (
-            ("docx", _docx(cat, str(scope), part, root, sample)),
-            ("xlsx", _xlsx(cat, str(scope), part, sample)),
+            ("docx", _docx(cat, award_list, signers or {}, sample)),
+            ("xlsx", _xlsx(cat, award_list, sample)),
         ):
-            path = folder / f"danh-sach-khen-thuong.{suffix}"
+            path = folder / f"{award_list.stem}.{suffix}"
             atomic_write_bytes(path, data)
             written.append(path)
     return written
+
+
+def signers_of(conferences: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Return each unit's signer (name, title) from the stored conference table."""
+    known = (
+        conferences.dropna(subset=["signer_name"])
+        if "signer_name" in conferences
+        else conferences.iloc[:0]
+    )
+    return {
+        str(r.unit_code): (
+            str(r.signer_name),
+            str(r.signer_title) if pd.notna(r.signer_title) else "",
+        )
+        for r in known.itertuples()
+    }

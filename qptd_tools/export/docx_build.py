@@ -16,7 +16,7 @@ import io
 from typing import Any
 
 from docx import Document as new_document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
@@ -45,9 +45,11 @@ TRPR_AFTER_CANTSPLIT = tuple(
 )
 
 FONT = "Times New Roman"
+SIGNER_PLACEHOLDER = "[Họ và tên người ký]"
 BODY_PT = 14
 TEXT_WIDTH = Mm(165)
-LEFT_COL = Mm(62)
+WIDE_WIDTH = Mm(252)  # a landscape page: 297 mm less the same margins
+LEFT_COL = Mm(70)  # the issuer's column: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" on one line
 RIGHT_COL = TEXT_WIDTH - LEFT_COL
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -121,6 +123,58 @@ def _tiny(paragraph: Paragraph) -> Paragraph:
     return paragraph
 
 
+# word pairs a letterhead line is never broken between (a line break inside them misreads)
+_BOUND = {("ỦY", "BAN"), ("BAN", "NHÂN"), ("NHÂN", "DÂN"), ("CHỈ", "HUY"), ("QUÂN", "SỰ"),
+          ("PHÁT", "THANH"), ("TRUYỀN", "HÌNH"), ("MẶT", "TRẬN"), ("TỔ", "QUỐC"), ("VIỆT", "NAM"),
+          ("BẮC", "KẠN"), ("THƯƠNG", "BINH"), ("XÃ", "HỘI")}  # fmt: skip
+
+
+def _balanced(text: str, size: float, bold: bool, width: Any, depth: int = 0) -> list[str]:
+    """Split a letterhead line too wide for its column into two lines of even length.
+
+    "ỦY BAN NHÂN DÂN TỈNH BẮC KẠN" → "ỦY BAN NHÂN DÂN" / "TỈNH BẮC KẠN", never inside a name
+    the way a word processor's wrap would ("TỈNH BẮC" / "KẠN").
+    """
+    words = text.split()
+
+    def wide(line: str) -> Any:  # capitals are wide: the per-letter estimate, not the average
+        return Pt(size * _ems(line, bold))
+
+    if wide(text) <= width or len(words) < 2:
+        return [text]
+
+    def fits(i: int) -> bool:
+        return all(wide(" ".join(part)) <= width for part in (words[:i], words[i:]))
+
+    def longer(i: int) -> int:
+        return max(len(" ".join(words[:i])), len(" ".join(words[i:])))
+
+    # a place, "VÀ" or what follows a dash starts a line where it can ("… / TỈNH BẮC KẠN",
+    # "SỞ LAO ĐỘNG - / THƯƠNG BINH …"); else the most even cut
+    starts = ("TỈNH", "HUYỆN", "THÀNH", "XÃ", "QUẬN", "PHƯỜNG", "VÀ", "ỦY")
+
+    def natural(i: int) -> bool:
+        return words[i] in starts or words[i - 1] == "-"
+
+    def head_fits(i: int) -> bool:
+        return bool(wide(" ".join(words[:i])) <= width)
+
+    def inside(i: int) -> bool:  # inside a word pair or right after a place word: never there
+        return (words[i - 1], words[i]) in _BOUND or words[i - 1] in starts[:6]
+
+    cut = min(
+        range(1, len(words)), key=lambda i: (inside(i), not fits(i), not natural(i), longer(i))
+    )
+    head, rest = " ".join(words[:cut]), " ".join(words[cut:])
+    if fits(cut) or depth >= 1:
+        return [head, rest]
+    # a third line rather than a name broken by the word processor
+    return [
+        *_balanced(head, size, bold, width, depth + 1),
+        *_balanced(rest, size, bold, width, depth + 1),
+    ]
+
+
 def _text_width(text: str, size: float, bold: bool) -> Any:
     """Estimate a line's printed width (Times New Roman averages about 0,5 em a character)."""
     em = 0.53 if bold else 0.48
@@ -156,42 +210,72 @@ def _no_split(table: Table) -> None:
         trpr.insert_element_before(element, *TRPR_AFTER_CANTSPLIT)
 
 
-def _column_widths(
-    columns: list[str], rows: list[list[str]], align: list[str], size: float
-) -> list[Any]:
-    """Share the text width: numbers get what they need, text columns the rest.
+def _ems(text: str, bold: bool = False) -> float:
+    """Estimate a line's width in ems of Times New Roman (capitals wider, points narrower)."""
+    width = 0.0
+    for ch in text:
+        if ch.isupper():
+            width += 0.72
+        elif ch.isdigit() or ch.isalpha():
+            width += 0.5
+        elif ch in ".,;:!'’ \u00a0":
+            width += 0.27
+        elif ch == "%":
+            width += 0.83
+        elif ch in "+−-–=×":
+            width += 0.57
+        else:
+            width += 0.4
+    return width * (1.08 if bold else 1.0)
 
-    A column needs its longest value (text: at most 40 characters, it may wrap; a header
-    wraps between words) plus the cell's inner margins.
+
+def _column_widths(
+    columns: list[str],
+    rows: list[list[str]],
+    align: list[str],
+    size: float,
+    width: int = TEXT_WIDTH,
+) -> list[Any] | None:
+    """Share the width: numbers get what they need (never wrapped), text columns the rest.
+
+    A number column needs its longest value, and each word of its header, whole; a text
+    column its longest value up to 40 characters (it may wrap, down to 30 mm); each adds the
+    cell's inner margins. Returns None when the numbers alone do not fit at this size.
     """
-    char, pad, least = Pt(size * 0.5), Mm(4.5), Mm(10)
+    em, pad, least, text_floor = Pt(size), Mm(4), Mm(10), Mm(45)
     text_cols = [c for c, a in enumerate(align) if a == "left"]
     need = []
     for c, name in enumerate(columns):
-        values = [len(str(r[c])) for r in rows] or [0]
-        words = [int(len(w) * 1.25) + 1 for w in str(name).split()] or [0]  # bold header words
-        longest = (
-            24
-            if align[c] == "sha"
-            else max(max(words), min(max(values), 40) if c in text_cols else max(values))
-        )
-        need.append(max(least, int(char * longest) + pad))
-    total = sum(need)
+        cells = [str(r[c]) for r in rows] or [""]
+        # each word of a header whole; a short header ("Đơn vị tính") on one line
+        header = max((_ems(w, bold=True) for w in str(name).split()), default=0.0)
+        if len(str(name)) <= 12:
+            header = _ems(str(name), bold=True)
+        if align[c] == "sha":
+            longest = 12.0
+        elif c in text_cols:  # text wraps: its longest value up to about 40 characters
+            longest = max(header, min(max(map(_ems, cells)), 20.0))
+        elif align[c] == "center":  # short words ("lượt người") may wrap between words
+            longest = max(header, *(_ems(w) for cell in cells for w in cell.split() or [""]))
+        else:  # a number is never wrapped (5% to spare for the estimate)
+            longest = max(header, 1.05 * max(map(_ems, cells)))
+        need.append(max(least, int(em * longest) + pad))
+    floor = [min(text_floor, w) if c in text_cols else w for c, w in enumerate(need)]
+    if sum(floor) > width:
+        return None
     widths = list(need)
-    if total <= TEXT_WIDTH:
+    total = sum(need)
+    if total <= width:
         share = text_cols or list(range(len(columns)))
-        extra = int(TEXT_WIDTH - total)
+        extra = int(width - total)
         for c in share:
             widths[c] += extra // len(share)
-    else:
-        over = total - TEXT_WIDTH
-        for c in text_cols:
-            cut = min(over, max(0, widths[c] - Mm(30)))
-            widths[c] -= cut
-            over -= cut
-        if over > 0:
-            scale = TEXT_WIDTH / sum(widths)
-            widths = [int(w * scale) for w in widths]
+        return widths
+    over = total - width
+    for c in text_cols:
+        cut = min(over, max(0, widths[c] - floor[c]))
+        widths[c] -= cut
+        over -= cut
     return widths
 
 
@@ -239,11 +323,13 @@ def _letterhead(document: Any, meta: dict[str, Any]) -> None:
     left, right = table.rows[0].cells
     first = True
     if meta.get("upper_body"):
-        _cell_para(left, meta["upper_body"], size=13)
-        first = False
-    for line in meta["issuer"]:
-        _cell_para(left, line, size=13, bold=True, new=not first)
-        first = False
+        for line in _balanced(meta["upper_body"], 13, False, LEFT_COL - Mm(4)):
+            _cell_para(left, line, size=13, new=not first)
+            first = False
+    for name in meta["issuer"]:
+        for line in _balanced(name, 13, True, LEFT_COL - Mm(4)):
+            _cell_para(left, line, size=13, bold=True, new=not first)
+            first = False
     widest = max(_text_width(line, 13, True) for line in meta["issuer"])
     _rule(_tiny(_cell_para(left, "", new=True)), max(Mm(15), int(widest * 0.4)), LEFT_COL)
     _cell_para(right, meta["national_name"], size=12, bold=True)
@@ -251,13 +337,16 @@ def _letterhead(document: Any, meta: dict[str, Any]) -> None:
     _rule(_tiny(_cell_para(right, "", new=True)), _text_width(meta["motto"], 13, True), RIGHT_COL)
     number = meta.get("number") or "\u00a0" * 8
     left, right = table.rows[1].cells
-    _cell_para(left, f"Số: {number}/{meta['symbol']}", size=13, after=6)
+    if meta.get("symbol"):  # a list attached to another document has no number of its own
+        _cell_para(left, f"Số: {number}/{meta['symbol']}", size=13, after=6)
     _cell_para(right, f"{meta['place']}, {meta['date_text']}", size=14, italic=True, after=6)
 
 
 def _title(document: Any, meta: dict[str, Any]) -> None:
     _para(document, meta["title"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=0)
     _para(document, meta["subject"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    if meta.get("attached"):  # "(Kèm theo Quyết định số … ngày … của …)"
+        _para(document, meta["attached"], italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     _rule(_tiny(_para(document, "", align=WD_ALIGN_PARAGRAPH.CENTER, after=12)), Mm(40), TEXT_WIDTH)
 
 
@@ -284,21 +373,28 @@ def _heading(document: Any, block: dict[str, Any]) -> None:
         return
     style = {"roman": (True, False), "arabic": (True, False), "point": (True, True), "star": (True, True),
              "dash": (False, True)}[level]  # fmt: skip
-    _para(
-        document, heading_text(block), bold=style[0], italic=style[1], indent=True, keep_next=True
-    )
+    _para(document, heading_text(block), bold=style[0], italic=style[1], indent=True, keep_next=True,
+          before=6)  # fmt: skip
 
 
-def _paragraph(document: Any, block: dict[str, Any]) -> None:
+def _paragraph(document: Any, block: dict[str, Any]) -> Paragraph:
     style = block.get("style", "body")
     if style == "note":
-        _para(document, block["text"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER).runs[
-            0
-        ].font.color.rgb = RGBColor(0xC0, 0, 0)
-        return
+        paragraph = _para(document, block["text"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
+        return paragraph
+    if style == "attached":  # "(Kèm theo Báo cáo số …)" under the appendix heading
+        return _para(
+            document, block["text"], size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=12
+        )
+    if style == "list":
+        return _para(document, block["text"], size=12, align=WD_ALIGN_PARAGRAPH.LEFT, after=2)
+    if style == "note-small":
+        return _para(document, block["text"], size=12, italic=True, after=6)
     paragraph = _para(document, block["text"], indent=True)
     if style == "placeholder":
         paragraph.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
+    return paragraph
 
 
 def _repeat_header(row: Any) -> None:
@@ -308,28 +404,70 @@ def _repeat_header(row: Any) -> None:
     trpr.insert_element_before(header, *TRPR_AFTER_CANTSPLIT[2:])
 
 
+def _fitted(
+    columns: list[str], rows: list[list[str]], align: list[str], width: int
+) -> tuple[float, list[Any]]:
+    """Return the largest cell size (12 pt down to 7) at which every number fits unwrapped."""
+    for size in (12, 11, 10, 9, 8, 7):
+        widths = _column_widths(columns, rows, align, size, width)
+        if widths is not None:
+            return size, widths
+    return 7, [int(width / len(columns))] * len(columns)
+
+
+def _orient(document: Any, landscape: bool) -> None:
+    """Start a new section on a new page, landscape or portrait (margins and numbering kept)."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Mm(297), Mm(210)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    # only the document's first page goes unnumbered: a new section's first page is numbered
+    section.different_first_page_header_footer = False
+
+
 def _table(document: Any, block: dict[str, Any]) -> None:
-    _para(document, f"Bảng {block['number']}. {block['caption']}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
-          size=13, before=6, after=3, keep_next=True)  # fmt: skip
+    wide = bool(block.get("wide"))
+    if wide:
+        _orient(document, landscape=True)
+    if block.get("caption"):  # a list's tables need no number
+        _para(document, f"Bảng {block['number']}. {block['caption']}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+              size=13, before=6, after=3, keep_next=True)  # fmt: skip
     columns, rows = block["columns"], block["rows"]
     table = document.add_table(rows=1 + len(rows), cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     align = block.get("align") or ["left"] * len(columns)
-    small = 9 if len(columns) > 7 else 12
-    _widths(table, _column_widths(columns, rows, align, small))
+    size, widths = _fitted(columns, rows, align, WIDE_WIDTH if wide else TEXT_WIDTH)
+    _widths(table, widths)
+    _no_split(table)  # a row never breaks across pages
     table_rows = list(table.rows)  # python-docx rebuilds a row's cells on every access
-    head = _cell_style(document, small, bold=True)
+    head = _cell_style(document, size, bold=True)
     for cell, name in zip(table_rows[0].cells, columns, strict=True):
         _styled(cell, name, head, WD_ALIGN_PARAGRAPH.CENTER)
     _repeat_header(table_rows[0])
-    styles = [_cell_style(document, 9 if a == "sha" else small) for a in align]
+    styles = [_cell_style(document, min(size, 9) if a == "sha" else size) for a in align]
+    bold = _cell_style(document, size, bold=True)
     aligns = [ALIGN.get(a, WD_ALIGN_PARAGRAPH.LEFT) for a in align]
-    for table_row, row in zip(table_rows[1:], rows, strict=True):
+    kinds = block.get("row_styles") or []
+    for r, (table_row, row) in enumerate(zip(table_rows[1:], rows, strict=True)):
+        strong = r < len(kinds) and kinds[r] in ("group", "subtotal")
         for cell, value, style, where in zip(table_row.cells, row, styles, aligns, strict=True):
-            _styled(cell, str(value), style, where)
+            _styled(cell, str(value), bold if strong else style, where)
     if block.get("note"):
-        _para(document, block["note"], size=11, italic=True, after=6)
+        _para(
+            document,
+            block["note"],
+            size=11,
+            italic=True,
+            after=3,
+            keep_next=bool(block.get("source")),
+        )
+    if block.get("source"):
+        _para(document, block["source"], size=11, italic=True, after=6)
+    if wide:
+        _orient(document, landscape=False)
 
 
 def _styled(cell: _Cell, text: str, style_id: str, align: Any) -> None:
@@ -346,27 +484,37 @@ def _figure(document: Any, block: dict[str, Any]) -> None:
         document, "", align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=0, keep_next=True
     )
     paragraph.add_run().add_picture(io.BytesIO(data), width=Cm(16))
+    source = block.get("source")
     _para(document, f"Hình {block['number']}. {block['caption']}", size=13, italic=True,
-          align=WD_ALIGN_PARAGRAPH.CENTER, after=9)  # fmt: skip
+          align=WD_ALIGN_PARAGRAPH.CENTER, after=3 if source else 9, keep_next=bool(source))  # fmt: skip
+    if source:
+        _para(document, source, size=11, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=9)
 
 
 def _closing(document: Any, meta: dict[str, Any]) -> None:
+    _para(document, "", after=6, keep_next=True)  # a line of space above the signature
     table = document.add_table(rows=1, cols=2)
     _borderless(table)
     _widths(table, [Mm(80), TEXT_WIDTH - Mm(80)])
     _no_split(table)
     left, right = table.rows[0].cells
-    _cell_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in meta["recipients"]:
-        _cell_para(left, f"- {line}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT, new=True)
+    if meta["recipients"]:
+        _cell_para(
+            left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT
+        )
+        for line in meta["recipients"]:
+            _cell_para(left, f"- {line}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT, new=True)
     first = True
-    if meta.get("authority"):
-        _cell_para(right, meta["authority"], size=13, bold=True)
-        first = False
+    for line in (meta.get("authority"), meta.get("on_behalf")):
+        if line:
+            _cell_para(right, line, size=13, bold=True, new=not first)
+            first = False
     _cell_para(right, meta["signer_title"], size=13, bold=True, new=not first)
     for _ in range(4):
         _cell_para(right, "", new=True, after=6)
-    _cell_para(right, meta.get("signer") or "", size=13, bold=True, new=True)
+    name = _cell_para(right, meta.get("signer") or SIGNER_PLACEHOLDER, size=13, bold=True, new=True)
+    if not meta.get("signer"):  # a visible gap to fill before signing
+        name.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def _field(paragraph: Paragraph, instruction: str, size: float) -> None:
@@ -417,7 +565,14 @@ def build(doc: Document) -> bytes:
     _fonts(normal, BODY_PT)
     normal.paragraph_format.space_after = Pt(6)
     _page_numbers(section, meta.get("profile", "tt01"))
-    if meta.get("sample"):
+    if meta.get("sample"):  # on every page, so that no page copied alone passes for real data
+        for footer in (section.footer, section.first_page_footer):
+            label = footer.add_paragraph()
+            label.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = label.add_run(SAMPLE_LABEL)
+            _fonts(run, 10)
+            run.font.bold = True
+            run.font.color.rgb = RGBColor(0xC0, 0, 0)
         note = _para(document, SAMPLE_LABEL, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         note.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
     for error in doc.errors:
@@ -430,6 +585,9 @@ def build(doc: Document) -> bytes:
         {"heading": _heading, "paragraph": _paragraph, "table": _table, "figure": _figure}[
             block["kind"]
         ](document, block)
+    if document.paragraphs:  # the signature never stands alone on a page: kept with the end
+        for paragraph in document.paragraphs[-2:]:
+            paragraph.paragraph_format.keep_with_next = True
     _closing(document, meta)
     if doc.appendix:
         start = len(document.paragraphs)

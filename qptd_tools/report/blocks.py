@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,9 +27,17 @@ HEADING_TAGS = {
 }
 
 
+PERIOD = re.compile(r"(\d{4} - \d{4})")
+
+
 def esc(value: object) -> str:
     """Escape any value for HTML text or attributes."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def prose(value: object) -> str:
+    """Escape text for HTML, keeping a period ("2009 - 2019") on one line."""
+    return PERIOD.sub(r'<span class="nowrap">\1</span>', esc(value))
 
 
 def heading_text(block: Mapping[str, Any]) -> str:
@@ -48,17 +57,20 @@ def to_html(block: Mapping[str, Any]) -> str:
     kind = block["kind"]
     if kind == "heading":
         tag = HEADING_TAGS[block["level"]]
-        if block["level"] == "part":
-            return (f'<{tag} class="part"><span class="part-label">{esc(block["label"])}</span>'
-                    f'<span class="part-title">{esc(block["title"])}</span></{tag}>')  # fmt: skip
-        return f'<{tag} class="{esc(block["level"])}">{esc(heading_text(block))}</{tag}>'
+        # the outline section it opens, for links and for tools that read the page
+        section = f' data-section="{esc(block["section_id"])}"' if block.get("section_id") else ""
+        if block["level"] == "part":  # a line break, so it reads right without our CSS too
+            return (f'<{tag} class="part"{section} style="text-align:center"><span class="part-label">'
+                    f'{esc(block["label"])}</span><br><span class="part-title">{esc(block["title"])}'
+                    f"</span></{tag}>")  # fmt: skip
+        return f'<{tag} class="{esc(block["level"])}"{section}>{prose(heading_text(block))}</{tag}>'
     if kind == "paragraph":
         css = (
             "placeholder"
             if block.get("style") == "placeholder"
             else esc(block.get("style", "body"))
         )
-        return f'<p class="{css}">{esc(block["text"])}</p>'
+        return f'<p class="{css}">{prose(block["text"])}</p>'
     if kind == "table":
         return table_html(block)
     if kind == "figure":
@@ -67,8 +79,9 @@ def to_html(block: Mapping[str, Any]) -> str:
             if block.get("png_base64")
             else esc(block.get("png", ""))
         )
+        source = f'<p class="source">{esc(block["source"])}</p>' if block.get("source") else ""
         return (f'<figure id="hinh-{block["number"]}"><img src="{src}" alt="{esc(block["caption"])}">'
-                f'<figcaption>Hình {block["number"]}. {esc(block["caption"])}</figcaption></figure>')  # fmt: skip
+                f'<figcaption>Hình {block["number"]}. {esc(block["caption"])}</figcaption>{source}</figure>')  # fmt: skip
     if kind == "meta":
         doc = block["document"]
         label = (
@@ -82,23 +95,35 @@ def to_html(block: Mapping[str, Any]) -> str:
     raise ValueError(f"unknown block kind {kind!r}")
 
 
+CELL_ALIGN = {"left": "left", "right": "right", "center": "center", "sha": "left"}
+
+
 def table_html(block: Mapping[str, Any]) -> str:
-    """Render a table block; each number carries its source as a tooltip (``title``)."""
+    """Render a table block; each number carries its source as a tooltip (``title``).
+
+    Alignment is written inline as well as by class, so a table reads right in JupyterLab
+    (whose stylesheet right-aligns every cell) and in the exported page alike.
+    """
     head = "".join(f"<th>{esc(c)}</th>" for c in block["columns"])
     align = block.get("align", ["left"] * len(block["columns"]))
     sources = block.get("sources")
+    styles = block.get("row_styles") or []
     body = []
     for r, row in enumerate(block["rows"]):
         cells = []
         for c, value in enumerate(row):
             tip = sources[r][c] if sources and sources[r][c] else ""
             attr = f' title="{esc(tip)}"' if tip else ""
-            cells.append(f'<td class="{esc(align[c])}"{attr}>{esc(value)}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
+            inline = f"text-align:{CELL_ALIGN.get(align[c], 'left')}"
+            cells.append(f'<td class="{esc(align[c])}" style="{inline}"{attr}>{esc(value)}</td>')
+        css = f' class="{esc(styles[r])}"' if r < len(styles) and styles[r] else ""
+        body.append(f"<tr{css}>" + "".join(cells) + "</tr>")
     caption = f"Bảng {block['number']}. {block['caption']}"
     note = f'<p class="table-note">{esc(block["note"])}</p>' if block.get("note") else ""
-    return (f'<table id="bang-{block["number"]}"><caption>{esc(caption)}</caption>'
-            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}')  # fmt: skip
+    source = f'<p class="source">{esc(block["source"])}</p>' if block.get("source") else ""
+    wide = " wide" if block.get("wide") else ""
+    return (f'<div class="table{wide}"><table id="bang-{block["number"]}"><caption>{esc(caption)}</caption>'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}{source}</div>')  # fmt: skip
 
 
 def to_text(block: Mapping[str, Any]) -> str:

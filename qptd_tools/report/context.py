@@ -58,6 +58,7 @@ class UnitContext:
     conference: dict
     narrative: dict[str, str]
     sources: pd.DataFrame  # submissions of the unit and everything below it
+    provenance: pd.DataFrame  # stored values (with sheet, cell, file) behind the report's figures
     is_sample: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -65,7 +66,7 @@ class UnitContext:
         """Return a digest of the data this context holds (stable across runs)."""
         digest = hashlib.sha256()
         for name in ("summary", "series", "reported", "comparison", "findings", "awards", "money",
-                     "board", "sources", "children", "siblings"):  # fmt: skip
+                     "board", "sources", "children", "siblings", "provenance"):  # fmt: skip
             frame = getattr(self, name)
             digest.update(name.encode())
             digest.update(
@@ -130,13 +131,22 @@ def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
     children = units.loc[units["parent_code"] == unit_code]
     siblings = units.loc[(units["parent_code"] == parent_code) & (units["level"] == unit["level"])]
     below = cat.descendants(unit_code)
-    near = {unit_code} | set(children["unit_code"]) | set(siblings["unit_code"])
+    military = set(
+        units.loc[units["unit_code"].isin(below) & (units["level"] == "donvi"), "unit_code"]
+    )
+    near = {unit_code} | set(children["unit_code"]) | set(siblings["unit_code"]) | military
+    behind = {unit_code} | set(cat.rollup_children(unit_code)["unit_code"])
     res = all_.result
     conference = all_.tables["conferences"]
     conf_row = conference.loc[conference["unit_code"] == unit_code]
     narrative = all_.tables["narrative"]
     mine = narrative.loc[narrative["unit_code"] == unit_code]
     subs = _rows(all_.tables["submissions"], below)
+    # each file's unit's own report date: the date a reader of the report expects beside it
+    reported = conference.drop_duplicates("unit_code").set_index("unit_code")[
+        "report_submitted_date"
+    ]
+    subs = subs.assign(report_date=pd.to_datetime(subs["unit_code"].map(reported), errors="coerce"))
     return UnitContext(
         unit_code=unit_code,
         unit=unit,
@@ -161,6 +171,7 @@ def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
         conference=conf_row.iloc[0].to_dict() if len(conf_row) else {},
         narrative=dict(zip(mine["section_id"], mine["text"], strict=True)),
         sources=subs.reset_index(drop=True),
+        provenance=_rows(all_.tables["values"], behind).reset_index(drop=True),
         is_sample=bool(subs["is_sample"].any()) if len(subs) else False,
     )
 

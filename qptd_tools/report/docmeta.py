@@ -7,29 +7,12 @@ distribution list: never typed into an output file.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from importlib import resources
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from qptd_tools.catalog import Catalog
 from qptd_tools.core import vnformat
 
 SMALL_WORDS = {"và", "-", "–"}
-
-
-@functools.lru_cache(maxsize=4)
-def _frames(path: str) -> dict[str, Any]:
-    return dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-
-
-def frames(root: Path | None = None) -> dict[str, Any]:
-    """Return ``documents.yaml``: the workspace's override when present, else the bundled one."""
-    if root is not None and (root / "catalog" / "documents.yaml").is_file():
-        return _frames(str(root / "catalog" / "documents.yaml"))
-    return _frames(str(resources.files("qptd_tools.catalog") / "data" / "documents.yaml"))
 
 
 def abbreviation(name: str) -> str:
@@ -55,6 +38,21 @@ def place_name(cat: Catalog, unit_code: str) -> str:
     return cat.review.province_name
 
 
+def _children_words(cat: Catalog, unit_code: str) -> str:
+    """Name the units directly below as a distribution list does: "các xã", "các phường, xã"."""
+    kids = cat.children(unit_code)
+    kids = kids.loc[kids["level"].isin(("huyen", "xa"))]
+    return cat.kinds(kids) if len(kids) else "các đơn vị trực thuộc"
+
+
+def _deputy(signer_title: str, head: str) -> str:
+    """Return the signer's title in capitals when a deputy signs for the head, else ""."""
+    title = " ".join(signer_title.split()).upper()
+    if not title or title == head.upper() or title.removeprefix("KT. ") == head.upper():
+        return ""
+    return title
+
+
 def profile(day: dt.date | None, frame: dict[str, Any], chosen: str = "auto") -> str:
     """Return the format profile: ``tt01`` (Circular 01/2011) or ``nd30`` (Decree 30/2020)."""
     if chosen in ("tt01", "nd30"):
@@ -71,9 +69,9 @@ def document(
     day: dt.date | None = None,
     number: str = "",
     signer: str = "",
+    signer_title: str = "",
     format_profile: str = "auto",
     sample: bool = False,
-    root: Path | None = None,
 ) -> dict[str, Any]:
     """Return the metadata of one unit's report.
 
@@ -90,15 +88,17 @@ def document(
     number
         The document number ("" leaves the space to fill in).
     signer
-        The signer's name (default: the chair for People's Committees, else blank).
+        The signer's name (default: the chair for People's Committees, else the visible
+        placeholder "[Họ và tên người ký]").
+    signer_title
+        The signer's own title when it is not the head's ("Phó Chủ tịch"): the block then
+        signs on the head's behalf ("KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", Decree 30/2020/NĐ-CP).
     format_profile
         ``auto`` (by date), ``tt01`` or ``nd30``.
     sample
         Whether the data are the synthetic sample.
-    root
-        The workspace (for an overriding ``catalog/documents.yaml``).
     """
-    frame = frames(root)
+    frame = cat.documents
     unit = cat.unit(unit_code)
     level = str(unit["level"])
     rules = frame["levels"][level]
@@ -115,6 +115,7 @@ def document(
         "parent": cat.place(str(parent["unit_code"])) if parent is not None else "",
         "PARENT": str(parent["name"]).upper() if parent is not None else "",
         "abbr": frame.get("symbols", {}).get(unit_code) or abbreviation(str(unit["name"])),
+        "children": _children_words(cat, unit_code),
         "start": cat.review.period_start,
         "end": cat.review.period_end,
     }
@@ -129,6 +130,8 @@ def document(
                 authority, title = auth, ttl
                 break
     name = signer or (chair if rules.get("signer_from_chair") and chair else "")
+    title = title.format(**words)
+    deputy = _deputy(signer_title, title)
     return {
         "unit_code": unit_code,
         "level": level,
@@ -146,8 +149,10 @@ def document(
         "national_name": frame["national_name"],
         "motto": frame["motto"],
         "authority": authority.format(**words),
-        "signer_title": title.format(**words),
+        "on_behalf": f"KT. {title}" if deputy else "",
+        "signer_title": deputy or title,
         "signer": name,
+        "signer_missing": not name,
         "recipients": [r.format(**words) for r in rules["recipients"]],
         "profile": profile(day, frame, format_profile),
         "sample": sample,

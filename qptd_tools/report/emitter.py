@@ -50,22 +50,32 @@ class Emitter:
         return block
 
     def paragraph(self, text: str, style: str = "body") -> None:
-        """Emit a paragraph (``style``: body, placeholder, note)."""
+        """Emit a paragraph (``style``: body, placeholder, note, attached, list, note-small)."""
         if text:
             self.emit({"kind": "paragraph", "text": text, "style": style})
 
     def table(self, caption: str, frame: pd.DataFrame, align: list[str] | None = None,
-              sources: list[list[str]] | None = None, note: str = "", role: str = "data") -> None:  # fmt: skip
-        """Emit a numbered table ("Bảng N. …") from a frame of display strings."""
+              sources: list[list[str]] | None = None, note: str = "", role: str = "data",
+              source: str = "", wide: bool = False, row_styles: list[str] | None = None) -> None:  # fmt: skip
+        """Emit a numbered table ("Bảng N. …") from a frame of display strings.
+
+        ``sources`` are per-cell tooltips; ``source`` the "Nguồn: …" line under the table;
+        ``wide`` puts it on a landscape page; ``row_styles`` marks group and subtotal rows.
+        """
         self.tables += 1
         self.emit({
             "kind": "table", "number": self.tables, "caption": caption, "role": role,
             "columns": [str(c) for c in frame.columns], "rows": frame.astype(str).values.tolist(),
             "align": align or ["left"] * len(frame.columns), "sources": sources, "note": note,
+            "source": source, "wide": wide, "row_styles": row_styles or [],
         })  # fmt: skip
 
     def figure(
-        self, caption: str, draw: Callable[[Any], Any], size: tuple[float, float] = (6.3, 3.2)
+        self,
+        caption: str,
+        draw: Callable[[Any], Any],
+        size: tuple[float, float] = (6.3, 3.2),
+        source: str = "",
     ) -> None:
         """Draw, save (PNG and SVG under ``figures/``) and emit a numbered figure ("Hình N. …")."""
         self.figures += 1
@@ -77,5 +87,5 @@ class Emitter:
         self.emit({
             "kind": "figure", "number": self.figures, "caption": caption,
             "png": f"figures/{stem}.png", "svg": f"figures/{stem}.svg",
-            "png_base64": blocks.png_base64(png),
+            "png_base64": blocks.png_base64(png), "source": source,
         })  # fmt: skip

@@ -45,10 +45,17 @@ def new_figure(width: float = 6.3, height: float = 3.2) -> tuple[Figure, Axes]:
     return fig, ax
 
 
+def _counted(unit: str) -> bool:
+    """Whether a unit of measure counts whole things (people, sessions): no 2,5 on its axis."""
+    return unit not in ("%", "triệu đồng", "")
+
+
 def _finish(ax: Axes, title: str, unit: str) -> Axes:
     ax.set_title(title, loc="left")
     if unit:
         ax.set_ylabel(unit)
+    if _counted(unit):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(_VN)
     return ax
 
@@ -79,9 +86,18 @@ def trend(ax: Axes, series: pd.Series, title: str, unit: str = "", kind: str = "
                     ax.annotate(vnformat.number(v), (x, v), ha="center", va="bottom", fontsize=7,
                                 xytext=(0, 2), textcoords="offset points")  # fmt: skip
         else:
-            ax.plot(years, values, marker="o", color="#1f4e79", linewidth=1.6, markersize=4)
+            ax.plot(
+                years,
+                values,
+                marker="o",
+                color="#1f4e79",
+                linewidth=1.6,
+                markersize=4,
+                clip_on=False,
+            )
         ax.set_xticks(years, [str(y) for y in years])
         ax.tick_params(axis="x", labelsize=8)
+        ax.margins(y=0.12)  # room above the highest point and its label
         ax.set_ylim(bottom=0)
         return _finish(ax, title, unit)
 
@@ -111,8 +127,10 @@ def compare(
                         xytext=(3, 0), textcoords="offset points")  # fmt: skip
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
+        if decimals == 0 and _counted(unit):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(_VN)
-        ax.tick_params(axis="y", labelsize=7)
+        ax.tick_params(axis="y", labelsize=8)
         ax.set_title(title, loc="left")
         if unit:
             ax.set_xlabel(unit)
@@ -142,7 +160,7 @@ def awards_by_form(ax: Axes, counts: pd.DataFrame, title: str) -> Axes:
         ax.xaxis.set_major_formatter(_VN)
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
-        ax.tick_params(axis="y", labelsize=7)
+        ax.tick_params(axis="y", labelsize=8)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
         ax.set_title(title, loc="left")
         ax.set_xlabel("hồ sơ")
@@ -169,12 +187,15 @@ def timeline(
         colors = ["#c00000" if d > deadline else "#1f4e79" for d in when]
         ax.scatter(when, range(len(when)), c=colors, s=14, zorder=3)
         ax.axvline(deadline, color="#c00000", linestyle="--", linewidth=1)
-        ax.annotate(f"Hạn {vnformat.date_short(deadline.date())}", (deadline, len(when) - 0.5),
-                    ha="left", va="bottom", fontsize=7, color="#c00000", xytext=(3, 0),
-                    textcoords="offset points")  # fmt: skip
+        ax.annotate(f"Hạn {vnformat.date_prose(deadline.date())}", (deadline, 1),
+                    xycoords=("data", "axes fraction"), ha="left", va="bottom", fontsize=8,
+                    color="#c00000", xytext=(3, 2), textcoords="offset points")  # fmt: skip
         ax.set_yticks(range(len(names)), names)
-        ax.tick_params(axis="y", labelsize=6)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
+        ax.tick_params(axis="y", labelsize=7.5)
+        # "30/8", as the text writes dates (no leading zeros)
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _: f"{mdates.num2date(x).day}/{mdates.num2date(x).month}")
+        )
         ax.grid(axis="x", visible=True)
         ax.grid(axis="y", visible=False)
         ax.set_title(title, loc="left")

@@ -1,7 +1,10 @@
 """Assembling a unit's report in a notebook, emitted as blocks the exporters place.
 
-The outline's parts come in order, with numbered tables and figures; every part is a block
-(:mod:`qptd_tools.report.blocks`).
+The outline's parts come in order, with headings worded for the unit's level, auto-drafted
+paragraphs, the unit's own narrative and visible placeholders where something is missing
+(decided by :func:`qptd_tools.analytics.completeness.coverage`, the same rule ``qptd check``
+uses); then the closing and the appendix (:mod:`qptd_tools.report.appendix`). Every part is a
+block (:mod:`qptd_tools.report.blocks`).
 
 A notebook cell only calls one method here; everything it shows is computed by the library.
 """
@@ -15,13 +18,17 @@ from typing import Any
 
 import pandas as pd
 
+from qptd_tools.analytics import completeness
 from qptd_tools.catalog import Catalog, load_catalog
-from qptd_tools.core import vnformat
 from qptd_tools.core.config import Workspace, find_root
 from qptd_tools.core.errors import UsageInvalid, fail
-from qptd_tools.report import docmeta, figures, narrative
+from qptd_tools.report import docmeta, narrative
+from qptd_tools.report.appendix import Appendix
 from qptd_tools.report.context import UnitContext, load
 from qptd_tools.report.emitter import Display, Emitter
+
+# the fields of a block that hold drafted text (``blocks``): worded for the unit's level
+TEXT_FIELDS = ("text", "title", "caption", "note", "source", "columns", "rows")
 
 
 def period_years(catalog: Catalog, period: tuple[int, int] | None) -> list[int]:
@@ -31,11 +38,11 @@ def period_years(catalog: Catalog, period: tuple[int, int] | None) -> list[int]:
     start, end = int(period[0]), int(period[1])
     if start > end or start < catalog.years[0] or end > catalog.years[-1]:
         raise fail(UsageInvalid, "QPTD-E082",
-                   detail=f"kỳ {start}–{end} nằm ngoài kỳ sơ kết {catalog.years[0]}–{catalog.years[-1]}")  # fmt: skip
+                   detail=f"kỳ {start} - {end} nằm ngoài kỳ sơ kết {catalog.period_text}")  # fmt: skip
     return list(range(start, end + 1))
 
 
-class UnitReport(Emitter):
+class UnitReport(Appendix, Emitter):
     """The report of one unit, emitted block by block, in the outline's order.
 
     Parameters
@@ -45,7 +52,7 @@ class UnitReport(Emitter):
     catalog
         The catalogues.
     output_dir
-        Where figures are written (``reports/<unit_code>``).
+        Where figures and the source file are written (``reports/<unit_code>``).
     display
         Where blocks go.
     """
@@ -115,319 +122,170 @@ class UnitReport(Emitter):
         return cls(ctx, catalog, out, display, workspace.root, **options)
 
     # --- the document ---------------------------------------------------------------------
-    def document(self) -> dict[str, Any]:
-        """Return the document's metadata, from the registry and the run's parameters."""
+    @functools.cached_property
+    def meta(self) -> dict[str, Any]:
+        """The document's metadata, from the registry, the unit's workbook and the parameters."""
         conf = self.ctx.conference
         day = self.options.get("date")
         if day is None:
             reported = conf.get("report_submitted_date")
-            day = (
-                pd.Timestamp(reported).date()
-                if reported is not None and pd.notna(reported)
-                else None
-            )
-        chair = (
-            conf.get("chair")
-            if conf.get("chair") is not None and pd.notna(conf.get("chair"))
-            else None
-        )
+            day = pd.Timestamp(reported).date() if _known(reported) else None
         return docmeta.document(
             self.cat,
             self.ctx.unit_code,
-            chair=chair,
+            chair=conf.get("chair") if _known(conf.get("chair")) else None,
             day=day,
             number=self.options.get("number", ""),
-            signer=self.options.get("signer", ""),
+            signer=self.options.get("signer", "")
+            or (str(conf["signer_name"]) if _known(conf.get("signer_name")) else ""),
+            signer_title=str(conf["signer_title"]) if _known(conf.get("signer_title")) else "",
             format_profile=self.options.get("profile", "auto"),
             sample=self.ctx.is_sample,
-            root=self.root,
         )
+
+    def document(self) -> dict[str, Any]:
+        """Return the document's metadata (see :attr:`meta`)."""
+        return dict(self.meta)
 
     def header(self) -> None:
         """Emit the document's metadata and, for sample data, the sample label."""
         self.emit({"kind": "meta", "document": self.document()})
 
+    # --- the body -------------------------------------------------------------------------
+    # --- wording for the unit's level -----------------------------------------------------
+    @functools.cached_property
+    def indicators(self) -> pd.DataFrame:
+        """The indicator catalogue worded for the unit's level ("tự vệ" for an agency)."""
+        level = str(self.ctx.unit["level"])
+        frame = self.cat.indicators.copy()
+        for column in ("name", "short_label", "phrase"):
+            if column in frame:
+                frame[column] = frame[column].map(lambda t: self.cat.reword(str(t), level))
+        return frame
+
+    def _reword(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.cat.reword(value, str(self.ctx.unit["level"]))
+        if isinstance(value, list):
+            return [self._reword(v) for v in value]
+        return value
+
+    def emit(self, block: dict[str, Any]) -> dict[str, Any]:
+        """Show a block, its drafted text worded for the unit's level (``wording.csv``).
+
+        The unit's own text (``verbatim``) and the letterhead are shown as they are.
+        """
+        if block.pop("verbatim", False) or block["kind"] == "meta":
+            return super().emit(block)
+        worded = {
+            key: self._reword(block[key]) if key in TEXT_FIELDS else block[key] for key in block
+        }
+        return super().emit(worded)
+
+    @functools.cached_property
     def _mine(self) -> pd.DataFrame:
+        """The unit's own period summary (one row per indicator)."""
         return self.ctx.summary.loc[self.ctx.summary["unit_code"] == self.ctx.unit_code]
 
     def _children_of(self, section_id: str) -> list[str]:
         outline = self.cat.outline
         return list(outline.loc[outline["parent_id"] == section_id, "section_id"])
 
+    @functools.cached_property
+    def coverage(self) -> pd.DataFrame:
+        """What fills each narrative section (the rule ``qptd check`` uses), by section id."""
+        unit = pd.DataFrame({"unit_code": [self.ctx.unit_code]})
+        drafted = completeness.drafted_sections(self._mine, self.indicators)
+        texts = pd.DataFrame(
+            [(self.ctx.unit_code, s, t) for s, t in self.ctx.narrative.items()],
+            columns=["unit_code", "section_id", "text"],
+        )
+        covered = completeness.coverage(unit, self.cat.outline, texts, drafted)
+        return covered.set_index("section_id")
+
+    @functools.cached_property
+    def placeholders(self) -> list[str]:
+        """The sections this report shows the placeholder in (``qptd check``'s QPTD-C003)."""
+        return list(self.coverage.index[self.coverage["placeholder"]])
+
+    @functools.cached_property
+    def _siblings_word(self) -> str:
+        """What the unit is ranked among: "huyện, thành phố", "xã", "phường, xã" ("" alone)."""
+        if len(self.ctx.siblings) < 2:
+            return ""
+        level = self.cat.levels.set_index("code").loc[str(self.ctx.unit["level"])]
+        if not level["territorial"]:  # "sở, ban, ngành, đoàn thể", whatever the registry says
+            return str(level["plural"])
+        return self.cat.kinds(self.ctx.siblings).removeprefix("các ")
+
     def section(self, section_id: str) -> None:
         """Emit a section of the outline with all its subsections, in the outline's order."""
         row = self.cat.outline.set_index("section_id").loc[section_id]
+        title = self.cat.section_title(section_id, self.ctx.unit_code)
         self.emit({"kind": "heading", "section_id": section_id, "level": row["level"],
-                   "label": row["label"], "title": row["title"]})  # fmt: skip
+                   "label": row["label"], "title": title})  # fmt: skip
         text = narrative.section_paragraph(
-            self._mine(), self.cat.indicators, self.ctx.unit, section_id, self.ctx.years,
-            siblings=len(self.ctx.siblings),
-            siblings_word=self.cat.level_name(str(self.ctx.unit["level"]), "plural"),
+            self._mine, self.indicators, self.ctx.unit, section_id, self._period,
+            who=self.cat.place(self.ctx.unit_code), siblings=self._siblings_word,
         )  # fmt: skip
         self.paragraph(text)
-        if row["narrative"] == "required" or (
-            row["narrative"] == "optional" and section_id in self.ctx.narrative
-        ):
-            own = narrative.qualitative(self.ctx.narrative, section_id)
-            self.paragraph(own, "placeholder" if own == narrative.PLACEHOLDER else "body")
-        elif row["narrative"] == "optional" and not text:
-            self.paragraph(narrative.PLACEHOLDER, "placeholder")
+        if section_id in self.coverage.index:
+            state = self.coverage.loc[section_id]
+            if state["written"]:  # the unit's own words, as it wrote them
+                self.emit({"kind": "paragraph", "text": self.ctx.narrative[section_id],
+                           "style": "body", "verbatim": True})  # fmt: skip
+            elif state["placeholder"]:
+                self.paragraph(narrative.PLACEHOLDER, "placeholder")
+        if section_id == "P1.II":
+            self.paragraph(
+                f"Kết quả thực hiện các chỉ tiêu chủ yếu giai đoạn {self._period} được "
+                f"tổng hợp tại Phụ lục kèm theo Báo cáo này{self._estimated('; số liệu năm {years} là số ước thực hiện cả năm')}."
+            )
         for child in self._children_of(section_id):
             self.section(child)
 
-    # --- the appendix ---------------------------------------------------------------------
-    def appendix(self) -> None:
-        """Emit the appendix: numbered tables and figures."""
-        self.emit({"kind": "marker", "name": "appendix"})
-        self.emit({"kind": "heading", "section_id": "PL", "level": "part", "label": "PHỤ LỤC",
-                   "title": "SỐ LIỆU, BIỂU ĐỒ MINH HỌA"})  # fmt: skip
-        self.summary_table()
-        self.series_table()
-        self.trend_figures()
-        if len(self.ctx.children):
-            self.children_table()
-            self.children_figure()
-        self.award_tables()
-        self.deadline_content()
-        self.sources_table()
+    def _estimated(self, text: str) -> str:
+        """Say which of the report's years are estimates ("" when none is)."""
+        years = [y for y in self.cat.review.estimated_years if y in self.ctx.years]
+        return text.format(years=", ".join(map(str, years))) if years else ""
 
-    def sources_table(self) -> None:
-        """Bảng: the files the figures come from, with their SHA-256 and ingest time."""
-        subs = self.ctx.sources
-        if subs.empty:
+    def closing(self) -> None:
+        """Emit the closing paragraph of the body (it carries the administrative "./.")."""
+        level = str(self.ctx.unit["level"])
+        levels = self.cat.levels.set_index("code")
+        title = self.cat.review.conference_title
+        if bool(levels.at[level, "holds_conference"]):
+            self.paragraph(narrative.conference_paragraph(self.ctx.conference, title))
+            self.paragraph(f"Trên đây là báo cáo sơ kết xây dựng nền quốc phòng toàn dân giai "
+                           f"đoạn {self._period} của Ủy ban nhân dân "
+                           f"{self.cat.place(self.ctx.unit_code)}.")  # fmt: skip
             return
-        files = subs.sort_values("ingested_at").drop_duplicates("source_sha256", keep="last")
-        names = self.cat.units.set_index("unit_code")["name"]
-        rows = [[names.get(r.unit_code, r.unit_code), r.source_file, r.source_sha256, str(r.ingested_at).replace("T", " ")[:19]]
-                for r in files.sort_values(["unit_code"]).itertuples()]  # fmt: skip
-        frame = pd.DataFrame(
-            rows, columns=["Đơn vị", "Tệp số liệu", "Mã kiểm tra SHA-256", "Thời điểm nạp (UTC)"]
+        parent = self.ctx.parent or {}
+        military = self.cat.military_agency(str(self.ctx.unit_code))
+        authority = (
+            f"Ủy ban nhân dân {self.cat.place(str(parent['unit_code']))}" if parent else "cấp trên"
         )
-        self.table("Nguồn số liệu", frame, ["left", "center", "sha", "center"], role="sources")
-
-    @functools.cached_property
-    def _meta(self) -> dict[str, dict[str, Any]]:
-        """The indicator catalogue as ``{code: row}`` (looked up once per cell otherwise)."""
-        return dict(self.cat.indicators.set_index("code").to_dict("index"))
-
-    def _label(self, code: str) -> tuple[str, str]:
-        meta = self._meta[code]
-        return str(meta["name"]), str(meta["unit"])
-
-    def summary_table(self) -> None:
-        """Bảng: the period summary of every indicator."""
-        mine = self._mine().set_index("indicator")
-        order = [c for c in self.cat.indicators["code"] if c in mine.index]
-        rows, sources = [], []
-        for code in order:
-            r = mine.loc[code]
-            name, unit = self._label(code)
-            pct = unit == "%"
-            rows.append([name, unit, vnformat.number(r["first_value"], 1, fixed=pct),
-                         vnformat.number(r["last_value"], 1, fixed=pct), vnformat.number(r["period_value"], 1, fixed=pct),
-                         vnformat.number(r["pct_change"], 1, fixed=True)])  # fmt: skip
-            sources.append(["", "", *self._sources(code, r)])
-        frame = pd.DataFrame(rows, columns=["Chỉ tiêu", "Đơn vị tính", f"Năm {self.ctx.years[0]}",
-                                            f"Năm {self.ctx.years[-1]}", "Cả giai đoạn", "Tăng, giảm (%)"])  # fmt: skip
-        self.table(f"Kết quả thực hiện các chỉ tiêu chủ yếu giai đoạn {self.ctx.years[0]}–{self.ctx.years[-1]}",
-                   frame, ["left", "center", "right", "right", "right", "right"], sources,
-                   note="Cả giai đoạn: chỉ tiêu lũy kế là tổng các năm; chỉ tiêu thời điểm và tỷ lệ là số năm cuối kỳ.")  # fmt: skip
-
-    def _sources(self, code: str, row: pd.Series) -> list[str]:
-        """Return the sources of a summary row: first year, last year, the two computed columns."""
-        years = [
-            self._year_source(code, int(y)) if pd.notna(y) else ""
-            for y in (row["first_year"], row["last_year"])
-        ]
-        period = "tổng các năm" if row["kind"] == "flow" else "số năm cuối kỳ"
-        return [*years, f"tính toán: {period}", "tính toán: so sánh năm cuối với năm đầu"]
-
-    @functools.cached_property
-    def _values_file(self) -> str:
-        subs = self.ctx.sources
-        mine = subs.loc[(subs["unit_code"] == self.ctx.unit_code) & (subs["table"] == "values")]
-        return str(mine["source_file"].iloc[0]) if len(mine) else "?"
-
-    @functools.cached_property
-    def _reported_years(self) -> dict[str, set[int]]:
-        """``{indicator: years the unit itself reported}``."""
-        reported = self.ctx.reported
-        if self.ctx.unit_code not in reported.index.get_level_values(0):
-            return {}
-        present = reported.xs(self.ctx.unit_code, level=0).notna()
-        return {str(code): {int(y) for y in row.index[row.to_numpy()]} for code, row in present.iterrows()}  # fmt: skip
-
-    def _cell_source(self, code: str, year: int) -> str:
-        return f"{self._values_file}, trang Chỉ tiêu, {code} năm {year}"
-
-    def series_table(self) -> None:
-        """Bảng: yearly values of the key indicators."""
-        keys = [c for c in self.cat.indicators.loc[self.cat.indicators["key"], "code"]]
-        series = self.ctx.series
-        rows, sources = [], []
-        for code in keys:
-            key = (self.ctx.unit_code, code)
-            if key not in series.index:
-                continue
-            name, unit = self._label(code)
-            decimals = 1 if unit == "%" else 0
-            rows.append(
-                [name, *[vnformat.number(v, decimals, fixed=unit == "%") for v in series.loc[key]]]
-            )
-            sources.append(["", *[self._year_source(code, year) for year in self.ctx.years]])
-        if rows:
-            frame = pd.DataFrame(rows, columns=["Chỉ tiêu", *[str(y) for y in self.ctx.years]])
-            self.table("Số liệu một số chỉ tiêu chủ yếu theo năm", frame,
-                       ["left", *["right"] * len(self.ctx.years)], sources)  # fmt: skip
-
-    def _year_source(self, code: str, year: int) -> str:
-        """Where one yearly value comes from: the unit's workbook, or how it was computed."""
-        meta = self._meta[code]
-        if meta["kind"] == "ratio":
-            return f"tính toán: 100 × {meta['numerator']} / {meta['denominator']} năm {year}"
-        if year in self._reported_years.get(code, ()):
-            return self._cell_source(code, year)
-        return f"tính toán: tổng các đơn vị cấp dưới, năm {year}"
-
-    def trend_figures(self) -> None:
-        """Hình: trends of a key indicator of each main outline section."""
-        series = self.ctx.series
-        picked = []
-        for section in self.cat.views.report.trend_sections:
-            ind = self.cat.indicators
-            keys = ind.loc[
-                (ind["section_id"] == section) & ind["key"] & (ind["kind"] != "ratio"), "code"
-            ]
-            for code in keys:
-                if (self.ctx.unit_code, code) in series.index and series.loc[
-                    (self.ctx.unit_code, code)
-                ].notna().any():
-                    picked.append(code)
-                    break
-        for code in picked:
-            name, unit = self._label(code)
-            values = series.loc[(self.ctx.unit_code, code)]
-            self.figure(f"{name} giai đoạn {self.ctx.years[0]}–{self.ctx.years[-1]}",
-                        functools.partial(figures.trend, series=values, title=name, unit=unit, kind=self._meta[code]["kind"]))  # fmt: skip
-
-    def children_table(self) -> None:
-        """Bảng: the sub-units that roll up into this unit, compared on a few key indicators."""
-        present = set(self.ctx.summary["indicator"])
-        codes = [c for c in self.cat.views.report.children_table if c in present]
-        rolled = self.cat.review.rollup_children.get(str(self.ctx.unit["level"]), ())
-        kids = self.ctx.children.loc[self.ctx.children["level"].isin(rolled)]
-        summary = self.ctx.summary.set_index(["unit_code", "indicator"])["period_value"]
-        rows = []
-        for unit in kids.itertuples():
-            values = [summary.get((unit.unit_code, c)) for c in codes]
-            if all(v is None or pd.isna(v) for v in values):
-                continue
-            cells = [
-                vnformat.number(v, 2 if "_TL_" in c else 0, fixed="_TL_" in c)
-                for v, c in zip(values, codes, strict=True)
-            ]
-            tip = f"tính toán từ số liệu của {unit.name} ({self._unit_file(unit.unit_code)})"
-            rows.append(([unit.name, *cells], ["", *[tip] * len(codes)]))
-        if rows:
-            rows.sort(key=lambda r: vnformat.sort_key(r[0][0]))
-            frame = pd.DataFrame(
-                [r for r, _ in rows],
-                columns=["Đơn vị", *[self._meta[c]["short_label"] for c in codes]],
-            )
-            self.table("So sánh các đơn vị trực thuộc (dân số, dân quân: năm cuối kỳ; tỷ lệ, tuyên truyền: cả giai đoạn)",
-                       frame, ["left", *["right"] * len(codes)], [t for _, t in rows])  # fmt: skip
-
-    def _unit_file(self, unit_code: str) -> str:
-        subs = self.ctx.sources
-        mine = subs.loc[
-            (subs["unit_code"] == unit_code) & (subs["table"] == "values"), "source_file"
-        ]
-        return f"tệp {mine.iloc[0]}" if len(mine) else "chưa có tệp"
-
-    def children_figure(self) -> None:
-        """Hình: the sub-units compared on one indicator."""
-        code = self.cat.views.report.compare_code(str(self.ctx.unit["level"]))
-        part = self.ctx.summary.loc[
-            self.ctx.summary["unit_code"].isin(self.ctx.children["unit_code"])
-            & (self.ctx.summary["indicator"] == code)
-        ]
-        if part.empty:
-            return
-        names = self.ctx.children.set_index("unit_code")["name"]
-        values = {names[u]: v for u, v in zip(part["unit_code"], part["period_value"], strict=True)}
-        name, unit = self._label(code)
-        height = max(2.4, 0.22 * len(values) + 0.8)
-        self.figure(f"{name} của các đơn vị trực thuộc năm {self.ctx.years[-1]}",
-                    lambda ax: figures.compare(ax, values, name, unit), size=(6.3, height))  # fmt: skip
-
-    def award_tables(self) -> None:
-        """Bảng and Hình: awards by form and recipient type; award money by paying level."""
-        records = self.ctx.awards
-        if records.empty:
-            self.paragraph("Chưa có hồ sơ đề nghị khen thưởng.")
-            return
-        forms = self.cat.award_forms.sort_values("order")
-        stats = records.groupby(["form", "recipient_type"]).size().rename("count").reset_index()
-        rows = []
-        for form in forms.itertuples():
-            part = stats.loc[stats["form"] == form.code]
-            if part.empty:
-                continue
-            tt = int(part.loc[part["recipient_type"] == "tap_the", "count"].sum())
-            cn = int(part.loc[part["recipient_type"] == "ca_nhan", "count"].sum())
-            rows.append(
-                [form.name, vnformat.number(tt), vnformat.number(cn), vnformat.number(tt + cn)]
-            )
-        frame = pd.DataFrame(rows, columns=["Hình thức khen thưởng", "Tập thể", "Cá nhân", "Cộng"])
-        tip = "tính toán: đếm hồ sơ trang Khen thưởng của đơn vị và các đơn vị cấp dưới"
-        self.table(
-            "Đề nghị và quyết định khen thưởng theo hình thức",
-            frame,
-            ["left", "right", "right", "right"],
-            [["", tip, tip, tip] for _ in rows],
-        )
-        counts = pd.DataFrame({"Tập thể": [float(r[1].replace(".", "")) for r in rows],
-                               "Cá nhân": [float(r[2].replace(".", "")) for r in rows]},
-                              index=[forms.set_index("name").loc[r[0], "short_name"] for r in rows])  # fmt: skip
-        self.figure("Khen thưởng theo hình thức và đối tượng",
-                    lambda ax: figures.awards_by_form(ax, counts, "Số hồ sơ khen thưởng theo hình thức"),
-                    size=(6.3, max(2.4, 0.35 * len(rows) + 0.9)))  # fmt: skip
-        money = self.ctx.money
-        if len(money):
-            mine = money.loc[money["payer_code"] == self.ctx.unit_code]
-            total = float(mine["amount"].sum()) if len(mine) else 0.0
-            complete = (
-                bool(mine["rate_confirmed"].all() and mine["amount"].notna().all())
-                if len(mine)
-                else True
-            )
-            stats_mine = (
-                records.groupby(["form", "recipient_type"]).size().rename("count").reset_index()
-            )
-            self.paragraph(
-                narrative.award_paragraph(stats_mine, self.cat.award_forms, total, complete)
-            )
-
-    def deadline_content(self) -> None:
-        """Hình: the sub-units' conference dates against the deadline; the conference sentence."""
-        self.paragraph(
-            narrative.conference_paragraph(self.ctx.conference, self.cat.review.conference_title)
-        )
-        board = self.ctx.board
-        kids = board.loc[
-            (board["unit_code"] != self.ctx.unit_code) & board["conference_deadline"].notna()
-        ]
-        if kids.empty:
-            return
-        deadline = kids["conference_deadline"].dropna().iloc[0]
-        dates = dict(zip(kids["name"], kids["conference_date"], strict=True))
-        self.figure(f"Ngày tổ chức hội nghị sơ kết của các đơn vị trực thuộc (hạn {vnformat.date_short(deadline.date())})",
-                    lambda ax: figures.timeline(ax, dates, deadline, "Ngày tổ chức hội nghị sơ kết"),
-                    size=(6.3, max(2.4, 0.2 * len(dates) + 1.0)))  # fmt: skip
+        text = str(levels.at[level, "closing"]).format(
+            name=self.ctx.unit["name"], military=military, authority=authority,
+            conference=title[:1].lower() + title[1:],
+        )  # fmt: skip
+        self.paragraph(text)
 
     def full(self) -> None:
-        """Emit the whole report: header, every part of the outline, the appendix."""
+        """Emit the whole report: header, every part of the outline, the closing, the appendix."""
         self.header()
         for part in self._children_of(""):
             self.section(part)
+        self.closing()
         self.appendix()
+
+
+def _known(value: object) -> bool:
+    return (
+        value is not None
+        and not (isinstance(value, float) and pd.isna(value))
+        and value is not pd.NaT
+    )
+
+
+__all__ = ["UnitReport", "period_years"]

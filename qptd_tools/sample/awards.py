@@ -1,7 +1,8 @@
 """Synthetic award records (DỮ LIỆU MẪU): tens per district, a handful of high forms.
 
 Individuals are the unit's own officials (:mod:`qptd_tools.sample.people`), never its head
-(who signs the unit's decisions and reports), each at most once per unit; collectives are
+(who signs the unit's decisions and reports) and never its leaders for the forms its own chair
+decides, each at most once per unit; collectives are
 bodies of the unit worded for its kind. None of these people exist.
 """
 
@@ -106,6 +107,10 @@ def unit_records(
                 records.append(record(form=form, forms=forms, groups=groups, rng=rng,
                                       collective=free_bodies.pop(), decision=decision))  # fmt: skip
             elif pool:
-                records.append(record(form=form, forms=forms, groups=groups, rng=rng,
-                                      official=pool.pop(), decision=decision))  # fmt: skip
+                # the unit's chair does not reward its own leaders (party secretary, deputy
+                # chairs): they may only be proposed to a higher level
+                eligible = [i for i, p in enumerate(pool) if not (decided and p.group == "CN_LD")]
+                if eligible:
+                    records.append(record(form=form, forms=forms, groups=groups, rng=rng,
+                                          official=pool.pop(eligible[-1]), decision=decision))  # fmt: skip
     return records

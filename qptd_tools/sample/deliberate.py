@@ -69,6 +69,9 @@ def deliberate(cat: Catalog) -> tuple[Deliberate, ...]:
         return list(cat.children(code, "xa")["unit_code"])
 
     second, fourth, fifth, before_last, last = pick(1), pick(3), pick(4), pick(-2), pick(-1)
+    # a unit whose report nobody signs unless named: a department (no conference chair)
+    agencies = list(cat.units.loc[cat.units["level"] == "nganh", "unit_code"])
+    unsigned = agencies[len(agencies) // 2] if agencies else communes(fifth)[0]
     years = cat.years
     name = lambda code: str(cat.unit(code)["name"])  # noqa: E731
     late, due = late_conference_date(cat), _deadline(cat, "xa", "conference")
@@ -98,4 +101,6 @@ def deliberate(cat: Catalog) -> tuple[Deliberate, ...]:
         Deliberate("D9", "double_count", before_last, f"{name(before_last)} ghi lượt người nghe "
                    "tuyên truyền của toàn huyện (tổng các xã) vào dòng chỉ ghi số do cấp huyện thực "
                    "hiện.", "TT_LUOT", years[0], "QPTD-C103"),
+        Deliberate("D10", "missing_signer", unsigned, f"{name(unsigned)} chưa ghi họ tên, chức vụ "
+                   "người ký báo cáo.", finding="QPTD-C004"),
     )  # fmt: skip

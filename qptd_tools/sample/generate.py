@@ -82,18 +82,24 @@ def build_sample(cat: Catalog, seed: int = DEFAULT_SEED) -> dict[str, Filling]:
     forms = dict(zip(cat.award_forms["code"], cat.award_forms["name"], strict=True))
     groups = dict(zip(cat.recipient_groups["code"], cat.recipient_groups["name"], strict=True))
     fillings: dict[str, Filling] = {}
+    names: set[str] = set()  # one person, one name, across the whole sample
     for unit in cat.units.fillna("").to_dict("records"):
         code, level = unit["unit_code"], unit["level"]
         place = cat.place(code)
-        people = officials(rng_for(seed, code, "people"), unit, place)
+        people = officials(rng_for(seed, code, "people"), unit, place, names)
         rng = rng_for(seed, code, "narrative")
         parent = cat.place(unit["parent_code"]) if unit["parent_code"] else cat.review.province_name
         agency = level in ("nganh", "donvi")
         narrative: dict[str, object] = {
-            section: _sentence(
-                rng.choice(texts.get(f"{section}.agency", variants) if agency else variants).format(
-                    name=place, parent=parent, **period
-                )
+            # a unit writes the way its kind speaks ("dân quân" in a commune, "tự vệ" in a
+            # department; wording.csv), as a clerk of that unit would
+            section: cat.reword(
+                _sentence(
+                    rng.choice(
+                        texts.get(f"{section}.agency", variants) if agency else variants
+                    ).format(name=place, parent=parent, **period)
+                ),
+                level,
             )
             for section, variants in texts.items()
             if section in required
@@ -160,6 +166,8 @@ def _apply_deliberate(
     for key in ("conference_date", "report_submitted_date"):
         fillings[problems["D4"].unit_code].info.pop(key, None)
     fillings[problems["D6"].unit_code].narrative.pop("P1.III.2", None)
+    for key in ("signer_name", "signer_title", "chair"):
+        fillings[problems["D10"].unit_code].info.pop(key, None)
     d5 = problems["D5"].unit_code
     commune = cat.children(d5, "xa")["unit_code"].iloc[-1]
     name, _ = person(rng_for(seed, d5, "D5"), female=False)

@@ -65,7 +65,7 @@ def _roles(unit: Mapping[str, str], place: str) -> tuple[tuple[str, str, str], .
             (f"Phó Chủ tịch UBND {place}", "CN_LD", "2"),
             (party, "CN_LD", "1"),
             (f"Chỉ huy trưởng {command} {place}", "CN_CT", "1"),
-            (f"Chỉ huy phó {command} {place}", "CN_CT", "2"),
+            (f"Phó Chỉ huy trưởng {command} {place}", "CN_CT", "2"),
         ]
         if level == "xa":
             roles += [(f"Công chức Văn phòng - Thống kê {place}", "CN_CC", "1"),
@@ -74,10 +74,14 @@ def _roles(unit: Mapping[str, str], place: str) -> tuple[tuple[str, str, str], .
                       (f"Trưởng thôn, {place}", "CN_KHAC", "4"),
                       (f"Người có uy tín, {place}", "CN_KHAC", "3")]  # fmt: skip
         else:
+            # a district's office serves both its council and committee; a province has its
+            # own "Văn phòng UBND" (the registry's department); militia belong to communes,
+            # so a district's or province's own fighters are the self-defence of its offices
+            office = "Văn phòng HĐND và UBND" if level == "huyen" else "Văn phòng UBND"
             roles += [(f"Trưởng phòng Nội vụ {place}" if level == "huyen" else f"Trưởng phòng, Sở Nội vụ {place}", "CN_CC", "1"),
-                      (f"Chuyên viên Văn phòng HĐND và UBND {place}", "CN_CC", "4"),
+                      (f"Chuyên viên {office} {place}", "CN_CC", "4"),
                       (f"Trợ lý tác chiến, {command} {place}", "CN_LLVT", "3"),
-                      (f"Chiến sĩ dân quân cơ động {place}", "CN_LLVT", "6")]  # fmt: skip
+                      (f"Chiến sĩ tự vệ cơ quan UBND {place}", "CN_LLVT", "6")]  # fmt: skip
         return tuple(roles)
     if level == "nganh":
         head = _agency_head(name)
@@ -85,7 +89,7 @@ def _roles(unit: Mapping[str, str], place: str) -> tuple[tuple[str, str, str], .
                 (f"Chỉ huy trưởng Ban CHQS {name}", "CN_CT", "1"),
                 (f"Chuyên viên {name}", "CN_CC", "6"))  # fmt: skip
     return ((f"Chỉ huy trưởng {name}", "CN_LD", "1"), (f"Chính trị viên {name}", "CN_LD", "1"),
-            (f"Chỉ huy phó {name}", "CN_CT", "2"), (f"Trợ lý {name}", "CN_LLVT", "4"),
+            (f"Phó Chỉ huy trưởng {name}", "CN_CT", "2"), (f"Trợ lý {name}", "CN_LLVT", "4"),
             (f"Chiến sĩ {name}", "CN_LLVT", "4"))  # fmt: skip
 
 
@@ -102,10 +106,16 @@ def _agency_head(name: str) -> str:
     return "Thủ trưởng"
 
 
-def officials(rng: random.Random, unit: Mapping[str, str], place: str) -> list[Official]:
-    """Return a unit's officials, its head first; each position holder is one person."""
+def officials(
+    rng: random.Random, unit: Mapping[str, str], place: str, taken: set[str] | None = None
+) -> list[Official]:
+    """Return a unit's officials, its head first; each position holder is one person.
+
+    ``taken``: names already given (in other units); a name is never given twice, so that two
+    different people never look like one award proposed twice (QPTD-A005).
+    """
     out = []
-    seen: set[str] = set()
+    seen: set[str] = taken if taken is not None else set()
     for position, group, count in _roles(unit, place):
         title = _title(position, unit, place)
         for _ in range(int(count)):
@@ -135,9 +145,11 @@ def collectives(unit: Mapping[str, str], place: str) -> tuple[str, ...]:
     """Return the bodies of a unit that may receive a collective award, worded for its kind."""
     level, name = unit["level"], unit["name"]
     if level in ("xa", "huyen", "tinh"):
+        unit_of_fighters = (f"Trung đội dân quân cơ động {place}" if level == "xa"
+                            else f"Trung đội tự vệ cơ quan UBND {place}")  # fmt: skip
         return (f"Hội Liên hiệp Phụ nữ {place}", f"Đoàn Thanh niên Cộng sản Hồ Chí Minh {place}",
                 f"Hội Cựu chiến binh {place}", f"Hội Nông dân {place}", f"Công an {place}",
-                f"Trung đội dân quân cơ động {place}")  # fmt: skip
+                unit_of_fighters)  # fmt: skip
     if level == "nganh":
         return (f"Văn phòng {name}", f"Công đoàn cơ sở {name}", f"Đoàn Thanh niên {name}")
     return (name,)
