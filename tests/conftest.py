@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -111,3 +112,23 @@ def province_batch(tmp_path_factory, sample_store_dir):
     findings = pd.DataFrame(json.loads(qptd(root, "check", "--format", "json"))["findings"])
     board = pd.DataFrame(json.loads(qptd(root, "deadlines", "--format", "json")))
     return root, findings, board
+
+
+def _chromium() -> str:
+    """The system Chromium (Debian's), which Playwright drives: no browser download."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium must be installed in CI (.ci/run installs it)")
+        pytest.skip("Chromium not installed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium through Playwright, for the tests of what a reader sees."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as play:
+        launched = play.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        yield launched
+        launched.close()

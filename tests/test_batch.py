@@ -63,6 +63,9 @@ def test_selection(cat):
 
 def test_failures_are_isolated_and_the_manifest_is_true(workspace, probe):
     data = WorkspaceData(workspace)
+    for unit in (BAD, SLOW):  # an earlier run's report must not pass for this run's output
+        (workspace / "reports" / unit).mkdir(parents=True, exist_ok=True)
+        (workspace / "reports" / unit / "bao-cao.docx").write_bytes(b"old")
     job = Batch(
         data,
         [OK, BAD, SLOW, KILL],
@@ -76,6 +79,12 @@ def test_failures_are_isolated_and_the_manifest_is_true(workspace, probe):
     status = {u: e["status"] for u, e in result.entries.items()}
     assert status == {OK: "ok", BAD: "failed", SLOW: "timeout", KILL: "failed"}
     assert "dữ liệu của đơn vị làm sổ tay lỗi" in result.entries[BAD]["error"]
+    slow = result.entries[SLOW]["error"]  # which cell of which notebook, after how long
+    assert slow.startswith("Quá thời gian: ô lệnh thứ 2 của sổ tay probe.ipynb chưa chạy xong sau")
+    assert "giới hạn 8 giây" in slow and "---" not in slow and "CellTimeoutError" not in slow
+    for unit in (BAD, SLOW):
+        assert not (workspace / "reports" / unit / "bao-cao.docx").exists()
+        assert not any("bao-cao" in o for o in result.entries[unit]["outputs"])
     assert (
         "Dead" in result.entries[KILL]["error"] or "died" in result.entries[KILL]["error"].lower()
     )
@@ -165,6 +174,12 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
     }
     forced = Batch(WorkspaceData(workspace), ["01861"], workers=1, force=True, progress=False).run()
     assert forced.entries["01861"]["status"] == "ok"
+    # html only: the Word file of the run before is gone, not listed as this run's output
+    html = Batch(WorkspaceData(workspace), ["01861"], workers=1, force=True, progress=False,
+                 formats=("html",)).run()  # fmt: skip
+    assert not (workspace / "reports" / "01861" / "bao-cao.docx").exists()
+    assert "01861/bao-cao.html" in html.entries["01861"]["outputs"]
+    assert not any(o.endswith(".docx") for o in html.entries["01861"]["outputs"])
 
 
 def test_dask_local_cluster(workspace, probe):

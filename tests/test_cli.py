@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -109,7 +110,7 @@ def test_analytics_commands(tmp_path, capsys):
     assert len(rows) == 1 + 36 + 5 + 1
     assert main(["--root", str(tmp_path), "indicators", "--unit", "061"]) == 0
     table = capsys.readouterr().out
-    assert "Huyện Ba Bể — giai đoạn 2009–2019" in table and "Cả giai đoạn" in table
+    assert "Huyện Ba Bể — giai đoạn 2009 - 2019" in table and "Cả giai đoạn" in table
     assert (
         main(
             [
@@ -141,3 +142,81 @@ def test_analytics_commands(tmp_path, capsys):
     assert main(["--root", str(tmp_path), "check", "--format", "json"]) == 0
     codes = {f["code"] for f in json.loads(capsys.readouterr().out)["findings"]}
     assert {"QPTD-C101", "QPTD-C102", "QPTD-A005", "QPTD-S001", "QPTD-S002"} <= codes
+
+
+# --- the CLI speaks like the reports (issue #13) ---------------------------------------------
+@pytest.mark.parametrize("command", ["sample", "check", "run", "awards"])
+def test_each_subcommand_help_starts_once_with_the_usage(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith(f"Cách dùng: qptd {command}") and "Cách dùng: Cách dùng" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["chek"], "không có lựa chọn “chek”"),
+        (["chek"], "có lẽ định gõ “check”"),
+        (["indicators"], "thiếu tham số bắt buộc: --unit"),
+        (["run", "--unit"], "tham số --unit: cần ghi ít nhất một giá trị"),
+        (["check", "--bogus"], "không hiểu tham số: --bogus"),
+        (["run", "--level", "tinhh"], "có lẽ định gõ “tinh”"),
+        (["run", "--timeout", "0"], "--timeout: cần một số lớn hơn 0"),
+        (["run", "--timeout", "-5"], "--timeout: cần một số lớn hơn 0"),
+        (["run", "--timeout", "mười"], "“mười” không phải là số"),
+    ],
+)
+def test_usage_errors_are_all_vietnamese(tmp_path, capsys, argv, said):
+    assert main(["--root", str(tmp_path), *argv]) == 2
+    err = capsys.readouterr().err
+    assert "QPTD-E082" in err and said in err
+    for english in (
+        "invalid choice",
+        "the following arguments",
+        "expected",
+        "unrecognized",
+        "argument ",
+    ):
+        assert english not in err
+
+
+def test_check_in_an_empty_folder_says_so_and_fails(tmp_path, capsys):
+    assert main(["--root", str(tmp_path), "check"]) == 2
+    captured = capsys.readouterr()
+    assert "QPTD-E093" in captured.err and "PHÁT HIỆN" not in captured.out
+
+
+def test_tables_for_people_and_formats_for_programs(workspace, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    root = ["--root", str(workspace)]
+    assert main([*root, "indicators", "--unit", "61", "--series"]) == 0  # 61 is 061
+    text = capsys.readouterr().out
+    assert "000000" not in text and "54058" not in text and "37.343" in text  # Vietnamese numbers
+    assert max(len(line) for line in text.splitlines()) <= 100  # cut to the terminal's width
+    assert "Mã chỉ tiêu" in text and "Dân số trung bình" in text
+    assert main([*root, "awards", "--unit", "61", "--view", "money"]) == 0
+    money = capsys.readouterr().out
+    assert "Cấp chi" in money and "Số tiền (đồng)" in money and "paid_by" not in money
+    assert re.search(r"\d{1,3}(\.\d{3})+", money) and not re.search(
+        r"\d\.0(?!\d)", money
+    )  # no "1370.0"
+    assert main([*root, "deadlines", "--summary"]) == 0
+    summary = capsys.readouterr().out
+    assert "Hội nghị không áp dụng" in summary and "conference_" not in summary
+    assert main([*root, "awards", "--view", "money", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)  # for programs: English names, plain numbers
+    assert {"paid_by", "amount"} <= set(rows[0]) and isinstance(rows[0]["amount"], float)
+    assert main([*root, "awards", "--format", "table"]) == 0
+    stats = capsys.readouterr().out
+    assert "Cá nhân" in stats and "ca_nhan" not in stats and "de_nghi" not in stats
+
+
+def test_progress_bars_count_in_vietnamese_and_hide_when_nothing_runs(workspace, capsys):
+    root = ["--root", str(workspace)]
+    assert main([*root, "run", "--unit", "01858", "--formats", "html"]) == 0
+    first = capsys.readouterr().err
+    assert "Chạy báo cáo" in first and "1/1 [" in first and " đơn vị/" in first
+    assert main([*root, "run", "--unit", "01858", "--formats", "html"]) == 0  # nothing changed
+    again = capsys.readouterr().err
+    assert "it/s" not in again and "0/0" not in again and "0đơn vị" not in again

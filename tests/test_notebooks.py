@@ -18,7 +18,7 @@ CONTRACT = {
                     "signer": "''", "format_profile": "'auto'"},
     "overview": {"parent_code": "'06'", "level": "'huyen'", "root": "''", "output_dir": "''"},
     "awards": {"unit_code": "'06'", "root": "''", "output_dir": "''"},
-    "explore": {"unit_code": "'06'", "indicator": "'DQ_QUAN_SO'", "root": "''"},
+    "explore": {"unit_code": "'061'", "indicator": "'TT_BUOI'", "root": "''"},
 }  # fmt: skip
 
 
@@ -92,7 +92,54 @@ def test_overview_awards_and_explore(workspace, tmp_path):
         "  " in r[2] for b in awards if b["kind"] == "table" for r in b["rows"]
     )  # D5's typing
     assert not any("Tày" in json.dumps(b, ensure_ascii=False) for b in awards)  # only aggregates
-    nb = _run("explore", tmp_path, root=str(workspace), unit_code="061")
+    # a numeric code, as `papermill -p unit_code 061` hands it over: 61
+    nb = _run("explore", tmp_path, root=str(workspace), unit_code=61)
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
-    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert not any(o.get("output_type") == "error" for o in outputs)
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    # the views outside the widget: charts as PNG images, tables with rows
+    images = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 2 and all(len(i) > 10_000 for i in images)
+    tables = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert len(tables) >= 5 and all(t.count("<tr") > 2 for t in tables[:1] + tables[2:])
+    assert (
+        "Huyện Ba Bể" not in tables[0] and ">2019<" in tables[0]
+    )  # ranks by year, years unformatted
+
+
+def test_explorer_views_as_library_functions(workspace, tmp_path):
+    from qptd_tools.report import Explorer
+
+    explorer = Explorer.open(str(workspace))
+    years = (2009, 2019)
+    ranks = explorer.ranks("61", "TT_BUOI", years)  # "61" is 061
+    assert list(ranks["Năm"]) == list(range(2009, 2020)) and ranks["Số đơn vị"].eq(8).all()
+    assert ranks["Thứ hạng"].between(1, 8).all()
+    assert explorer.ranks("061", "AN_VU_VIEC", years).empty  # more incidents is not "better"
+    assert explorer.rank_figure("061", "AN_VU_VIEC", years) is None
+    found = explorer.findings("02131")  # D4: no dates
+    assert list(found["Mã"]) == ["QPTD-S002", "QPTD-S002"]
+    for view in (explorer.compare, explorer.distribution, explorer.draw):
+        paths = explorer.save(view("061", "TT_BUOI", years), tmp_path / "hinh", view.__name__)
+        assert [p.suffix for p in paths] == [".png", ".svg"] and all(
+            p.stat().st_size > 5_000 for p in paths
+        )
+    # the distribution has one box per year over the 8 districts and cities
+    assert len(explorer._level_values("061", "TT_BUOI", years)) == 8
+
+
+def test_one_rule_finds_the_workspace_and_an_empty_one_is_said(workspace, tmp_path, monkeypatch):
+    import qptd_tools
+    from qptd_tools.core.errors import QptdError
+
+    notebooks = workspace / "notebooks"
+    notebooks.mkdir()
+    monkeypatch.delenv("QPTD_ROOT", raising=False)
+    monkeypatch.chdir(notebooks)  # JupyterLab's kernel runs in the notebook's folder
+    assert len(qptd_tools.open_workspace().values) > 1000
+    empty = tmp_path / "trong"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    with pytest.raises(QptdError) as caught:
+        qptd_tools.open_workspace()
+    assert caught.value.problem.code == "QPTD-E093"

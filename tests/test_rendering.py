@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -118,24 +119,6 @@ def test_award_lists_render_with_their_attachment_and_signer(rendered):
         assert "[Họ và tên người ký]" not in flat, name
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium must be installed in CI (.ci/run installs it)")
-        pytest.skip("Chromium not installed")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as play:
-        launched = play.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 @pytest.mark.parametrize("code", REPORTS)
 def test_chromium_uses_the_stylesheet_font_and_keeps_numbers_on_one_line(
     browser, province_batch, code
@@ -179,3 +162,56 @@ def test_printed_html_is_not_much_longer_than_the_docx(browser, province_batch, 
                           text=True).stdout  # fmt: skip
     docx_pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert html_pages <= docx_pages * 1.25 + 1, (html_pages, docx_pages)
+
+
+def test_the_coordinators_board_agrees_with_check_and_deadlines(browser, province_batch, cat):
+    """reports/index.html as the provincial command opens it: the summary's numbers are those
+    of `qptd check` and `qptd deadlines`, every district folds, and every link resolves."""
+    root, findings, board = province_batch
+    index = root / "reports" / "index.html"
+    page = browser.new_page()
+    page.goto(index.as_uri())
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('#summary tbody tr')].map(tr => [
+             tr.cells[0].textContent.trim(),
+             Object.fromEntries([...tr.querySelectorAll('td[data-key]')]
+               .map(td => [td.dataset.key, Number(td.textContent)]))])"""
+    )
+    names = {"Tổng số": None, **{str(lv.name): str(lv.code) for lv in cat.levels.itertuples()}}
+    assert len(shown) >= 4 and shown[-1][0] == "Tổng số"
+    manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    for label, counts in shown:
+        assert label in names, label
+        level = names[label]
+        part = board if level is None else board.loc[board["level"] == level]
+        units = set(part["unit_code"])
+        mine = findings.loc[findings["unit_code"].isin(units)]
+        assert counts["units"] == len(units), label
+        assert counts["missing"] == int((mine["code"] == "QPTD-C001").sum()), label
+        assert counts["submitted"] + counts["missing"] == len(units), label
+        for event in ("conference", "report"):
+            for status in ("on_time", "late", "missing"):
+                expected = int((part[f"{event}_status"] == status).sum())
+                assert counts[f"{event}_{status}"] == expected, (label, event, status)
+        for i, prefix in enumerate(("QPTD-C00", "QPTD-C1", "QPTD-A", "QPTD-S")):
+            assert counts[f"findings_{i}"] == int(mine["code"].str.startswith(prefix).sum())
+        built = sum(manifest["units"].get(u, {}).get("status") in ("ok", "skipped") for u in units)
+        assert counts["built"] == built and counts["failed"] == 0, label
+    # one folding section per district, the departments and the military agencies apart
+    sections = page.evaluate(
+        "[...document.querySelectorAll('details > summary')].map(s => s.textContent)"
+    )
+    districts = board.loc[board["level"] == "huyen", "unit_code"]
+    assert len(sections) >= len(districts) + 2
+    # every link resolves: a file beside the page, or an anchor of the page
+    links = page.evaluate(
+        "[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+    )
+    ids = set(page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)"))
+    assert len(links) > 3 * len(board)
+    for href in links:
+        if href.startswith("#"):
+            assert href[1:] in ids, href
+        else:
+            assert (index.parent / href).is_file(), href
+    page.close()

@@ -158,6 +158,7 @@ class Batch:
 
         notebook = self.notebook or default_notebook(self.data.paths.root)
         shared = context.compute_all(self.data)
+        self._shared = shared  # the board (reports/index.html) shows its findings
         recipe = hashlib.sha256()
         recipe.update(sha256_file(notebook).encode())
         recipe.update(_toolkit_digest().encode())
@@ -257,7 +258,12 @@ class Batch:
         for code in fresh:
             units[code] = {**units[code], "status": "skipped", "seconds": 0.0, "inputs": inputs}
         self.write_manifest(manifest)
-        bar = tqdm(total=len(todo), desc="Chạy báo cáo", unit="đơn vị", disable=not self.progress)
+        bar = tqdm(
+            total=len(todo),
+            desc="Chạy báo cáo",
+            unit=" đơn vị",
+            disable=not self.progress or not todo,
+        )
         pending = {t.unit_code for t in todo}
         interrupted = False
         try:
@@ -286,15 +292,22 @@ class Batch:
         return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted)
 
     def _write_index(self, entries: dict[str, dict[str, Any]]) -> None:
-        from qptd_tools.analytics import awards, deadlines
+        """Write the coordinator's board, unless nothing changed since it was written."""
         from qptd_tools.export.index import write_index
 
-        cat, subs = self.data.catalog, self.data.submissions
-        board = deadlines.board(
-            cat.units, self.data.conferences, cat.deadlines, awards.district_of(cat.units)
-        )
+        shared = getattr(self, "_shared", None)
+        index = self.reports / "index.html"
+        if shared is None and index.is_file():  # every unit skipped: the board is current
+            return
+        if shared is None:
+            from qptd_tools.report import context
+
+            shared = context.compute_all(self.data)
+        result, subs = shared.result, self.data.submissions
         sample = bool(subs["is_sample"].any()) if len(subs) else False
-        write_index(self.reports, entries, cat, board, sample)
+        submitted = set(result.completeness.loc[result.completeness["submitted"], "unit_code"])
+        write_index(self.reports, entries, self.data.catalog, result.board, sample,
+                    findings=result.findings, submitted=submitted)  # fmt: skip
 
     def _cleanup_temp(self) -> None:
         for leftover in self.reports.glob("*/.*.tmp.ipynb"):

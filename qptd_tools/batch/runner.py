@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +54,7 @@ def run_unit(task: Task) -> dict[str, Any]:
     tmp = out / f".{task.unit_code}.tmp.ipynb"
     try:
         out.mkdir(parents=True, exist_ok=True)
+        clear_outputs(out)  # nothing of an earlier run may pass for this run's output
         log = out.parent / ".logs" / f"{task.unit_code}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with stderr_to(log):
@@ -66,6 +68,21 @@ def run_unit(task: Task) -> dict[str, Any]:
         if tmp.exists():
             tmp.unlink()
     return entry(task, status, error, time.monotonic() - start)
+
+
+# what a unit's run writes; removed before it runs again, so a failed or partial run leaves
+# no earlier report looking current (and the manifest lists only this run's files)
+PRODUCTS = ("bao-cao.html", "bao-cao.docx", "nguon-so-lieu.xlsx", "figures")
+
+
+def clear_outputs(out: Path) -> None:
+    """Remove the files an earlier run of the unit wrote (its executed notebook is replaced)."""
+    for name in PRODUCTS:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
 
 
 def entry(task: Task, status: str, error: str | None, seconds: float) -> dict[str, Any]:
@@ -155,7 +172,43 @@ def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str |
         )
     except Exception as exc:  # the unit failed; the batch goes on
         name = type(exc).__name__
-        status = "timeout" if "Timeout" in name or "timed out" in str(exc).lower() else "failed"
-        lines = str(exc).strip().splitlines()
-        return status, f"{name}: {lines[-1] if lines else name}"[:500]
+        if "Timeout" in name or "timed out" in str(exc).lower():
+            cell = _failed_cell(tmp)
+            where = (
+                f"ô lệnh thứ {cell} của sổ tay {Path(task.notebook).name}"
+                if cell
+                else f"sổ tay {Path(task.notebook).name}"
+            )
+            return "timeout", (f"Quá thời gian: {where} chưa chạy xong sau {time.monotonic() - start:.0f} giây "
+                               f"(giới hạn {task.timeout:g} giây cho một đơn vị; đổi bằng --timeout).")  # fmt: skip
+        lines = [line for line in str(exc).strip().splitlines() if line.strip("- ")]
+        return "failed", f"{name}: {lines[-1] if lines else name}"[:500]
     return "ok", None
+
+
+def _failed_cell(notebook: Path) -> int | None:
+    """Return the number (1, 2, … as in the source notebook) of the code cell that stopped.
+
+    papermill marks a failed cell; a cell that ran out of time is marked completed like the
+    ones before it, so it is the last cell that started (the cells after it stay pending).
+    The cell papermill injects for the parameters is not counted: the user never wrote it.
+    """
+    try:
+        import nbformat
+
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:  # no notebook written yet: the cell is unknown
+        return None
+    code = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    started = None
+    for number, cell in enumerate(code, start=1):
+        state = cell.get("metadata", {}).get("papermill", {})
+        if state.get("exception") or state.get("status") in ("failed", "running"):
+            return number
+        if state.get("status") not in (None, "pending"):
+            started = number
+    return started

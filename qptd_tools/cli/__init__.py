@@ -17,7 +17,7 @@ from qptd_tools.analytics import awards
 from qptd_tools.catalog.schemas import LEVELS
 from qptd_tools.cli.analysis_cmds import cmd_awards, cmd_check, cmd_deadlines, cmd_indicators
 from qptd_tools.cli.batch_cmds import cmd_demo, cmd_run
-from qptd_tools.cli.common import Parser
+from qptd_tools.cli.common import Parser, positive
 from qptd_tools.cli.intake_cmds import cmd_history, cmd_ingest, cmd_sample, cmd_template
 from qptd_tools.core.config import VERSION
 from qptd_tools.core.errors import Problem, QptdError
@@ -120,13 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="Mọi đơn vị trong danh mục.")
     p.add_argument(
         "--workers",
-        type=int,
+        type=positive(int),
         default=0,
         help="Số tiến trình chạy song song (mặc định: số nhân CPU).",
     )
-    p.add_argument(
-        "--timeout", type=float, default=600, help="Số giây tối đa cho một đơn vị (mặc định 600)."
-    )
+    p.add_argument("--timeout", type=positive(float), default=600,
+                   help="Số giây tối đa cho một đơn vị, lớn hơn 0 (mặc định 600).")  # fmt: skip
     p.add_argument("--force", action="store_true", help="Chạy lại cả đơn vị có dữ liệu không đổi.")
     p.add_argument("--notebook", help="Sổ tay cần chạy (mặc định notebooks/unit_report.ipynb).")
     p.add_argument(

@@ -111,10 +111,12 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         for col in ("pct_change", "cagr_pct", "share_pct"):
             shown[col] = [vnformat.number(v, 1) for v in shown[col]]
         shown = shown[list(SUMMARY_HEADERS)].rename(columns=SUMMARY_HEADERS)
-        out(args, f"{cat.unit(unit)['name']} — giai đoạn {cat.years[0]}–{cat.years[-1]}")
+        out(args, f"{cat.unit(unit)['name']} — giai đoạn {cat.period_text}")
         out(args, shown.to_string(index=False))
         return 0
-    out(args, table(frame, "text" if args.format == "table" else args.format))
+    if args.format == "table":  # the series: one row per indicator, named, cut to the terminal
+        frame = frame.drop(columns=["section_id"])
+    out(args, table(frame, args.format, cat, keys=("indicator", "name")))
     return 0
 
 
@@ -141,7 +143,7 @@ def cmd_awards(args: argparse.Namespace) -> int:
     cat = data.catalog
     records = data.awards
     if args.unit:
-        cat.unit(args.unit)
+        args.unit = cat.resolve(args.unit)  # "61" is 061, as everywhere
         records = awards.within(records, cat.units, args.unit)
     if args.list:
         return _award_lists(args, data)
@@ -163,7 +165,7 @@ def cmd_awards(args: argparse.Namespace) -> int:
     else:
         frame = awards.checks(enriched, cat.units, cat.award_forms, cat.recipient_groups,
                               cat.collective_levels, cat.award_quotas, cat.level_words)  # fmt: skip
-    out(args, table(frame, "text" if args.format == "table" else args.format))
+    out(args, table(frame, args.format, cat))
     return 0
 
 
@@ -188,5 +190,5 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
                          "Báo cáo", "Trễ (ngày)"]  # fmt: skip
         out(args, shown.to_string(index=False))
         return 0
-    out(args, table(frame, "text" if args.format == "table" else args.format))
+    out(args, table(frame, args.format, cat, keys=("district_code",)))
     return 0

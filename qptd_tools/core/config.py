@@ -51,9 +51,8 @@ class Workspace:
 
     @classmethod
     def at(cls, root: str | os.PathLike[str] | None = None) -> Workspace:
-        """Return the workspace at ``root``, ``$QPTD_ROOT`` or the current directory."""
-        chosen = root if root is not None else os.environ.get(ENV_ROOT) or Path.cwd()
-        return cls(Path(chosen).expanduser().resolve())
+        """Return the workspace at ``root``, found by the one rule of :func:`find_root`."""
+        return cls(find_root(root))
 
     @property
     def raw(self) -> Path:

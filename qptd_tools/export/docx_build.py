@@ -56,6 +56,7 @@ ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
     "sha": WD_ALIGN_PARAGRAPH.LEFT,
+    "code": WD_ALIGN_PARAGRAPH.LEFT,  # a code ("QPTD-A005"): left, never broken
 }
 
 

@@ -439,7 +439,7 @@ def ingest(
     with store.locked():
         subs, history = store.read("submissions"), store.read("history")
         results = []
-        for path in tqdm(files, desc="Kiểm tra tệp", unit="tệp", disable=not progress):
+        for path in tqdm(files, desc="Kiểm tra tệp", unit=" tệp", disable=not progress):
             reason = ignored_because(path)
             if reason:
                 results.append(FileResult(path=path, status="ignored", note=reason))

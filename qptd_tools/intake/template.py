@@ -98,7 +98,7 @@ def _guide(wb: Workbook, cat: Catalog, unit: Mapping[str, object], sample: bool)
         f"1. Trang “{L.SHEET_INFO}”: điền người lập biểu, ngày tổ chức hội nghị sơ kết, "
         "ngày gửi báo cáo, người chủ trì và số đại biểu. Không sửa mã và tên đơn vị.",
         f"2. Trang “{L.SHEET_VALUES}”: mỗi dòng một chỉ tiêu, mỗi cột một năm "
-        f"({review.period_start}–{review.period_end}). Nhập số; để trống nếu không có số liệu "
+        f"({review.period_start} - {review.period_end}). Nhập số; để trống nếu không có số liệu "
         "(ô ghi “-” hoặc “x” cũng được đọc là không có số liệu; số 0 thì ghi 0). "
         "Số viết kiểu Việt Nam: 1.234 (dấu chấm ngăn hàng nghìn), 12,5 (dấu phẩy thập phân); "
         "không ghi dấu %; cách viết đọc được hai nghĩa như 1,500 bị trả lại. "

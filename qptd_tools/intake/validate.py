@@ -191,7 +191,7 @@ class _Validator:
                 self.problem("QPTD-E037", **loc, value=_plain(rec.year), detail="không phải năm")
                 continue
             if year not in years:
-                period = f"{self.cat.review.period_start}–{self.cat.review.period_end}"
+                period = self.cat.period_text
                 self.problem("QPTD-E037", **loc, value=str(year), detail=period)
                 continue
             vloc = dict(table="values", row=rec.row, column="value", year=year, **named)

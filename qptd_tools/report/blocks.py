@@ -95,7 +95,7 @@ def to_html(block: Mapping[str, Any]) -> str:
     raise ValueError(f"unknown block kind {kind!r}")
 
 
-CELL_ALIGN = {"left": "left", "right": "right", "center": "center", "sha": "left"}
+CELL_ALIGN = {"left": "left", "right": "right", "center": "center", "sha": "left", "code": "left"}
 
 
 def table_html(block: Mapping[str, Any]) -> str:
@@ -115,6 +115,8 @@ def table_html(block: Mapping[str, Any]) -> str:
             tip = sources[r][c] if sources and sources[r][c] else ""
             attr = f' title="{esc(tip)}"' if tip else ""
             inline = f"text-align:{CELL_ALIGN.get(align[c], 'left')}"
+            if align[c] in ("right", "center", "code"):  # a number or a code is never broken
+                inline += ";white-space:nowrap"
             cells.append(f'<td class="{esc(align[c])}" style="{inline}"{attr}>{esc(value)}</td>')
         css = f' class="{esc(styles[r])}"' if r < len(styles) and styles[r] else ""
         body.append(f"<tr{css}>" + "".join(cells) + "</tr>")

@@ -19,7 +19,7 @@ import pandas as pd
 from qptd_tools.analytics import awards, checks
 from qptd_tools.catalog import Catalog
 from qptd_tools.core.fsutil import atomic_write_bytes
-from qptd_tools.store.workspace import WorkspaceData
+from qptd_tools.store.workspace import WorkspaceData, with_data
 
 # award columns about a person that never leave the store (Decree 13/2023/NĐ-CP)
 PERSONAL = ["gender", "ethnicity"]
@@ -203,4 +203,4 @@ def load(
         context = read(Path(context_path))
         if years is None or context.years == list(years):
             return context
-    return unit_context(compute_all(WorkspaceData(root), years), unit_code)
+    return unit_context(compute_all(with_data(WorkspaceData(root)), years), unit_code)

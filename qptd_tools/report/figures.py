@@ -102,6 +102,83 @@ def trend(ax: Axes, series: pd.Series, title: str, unit: str = "", kind: str = "
         return _finish(ax, title, unit)
 
 
+def against(
+    ax: Axes, mine: pd.Series, others: pd.DataFrame, title: str, unit: str, label: str
+) -> Axes:
+    """Draw a unit's yearly series (red) over its siblings' (grey) and their median (dashed).
+
+    Parameters
+    ----------
+    mine
+        The unit's values by year.
+    others
+        The siblings' values: one row per sibling, one column per year.
+    label
+        The unit's name, for the legend.
+    """
+    with style():
+        years = [int(y) for y in mine.index]
+        for _, row in others.iterrows():
+            ax.plot(
+                years, row.reindex(mine.index).to_numpy(dtype=float), color="#bfbfbf", linewidth=0.8
+            )
+        if len(others):
+            median = others.reindex(columns=mine.index).median(axis=0).to_numpy(dtype=float)
+            ax.plot(years, median, color="#7f7f7f", linewidth=1.4, linestyle="--",
+                    label=f"Trung vị {len(others)} đơn vị cùng cấp")  # fmt: skip
+        ax.plot(years, mine.to_numpy(dtype=float), color="#c00000", linewidth=2, marker="o",
+                markersize=4, label=label, clip_on=False)  # fmt: skip
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.tick_params(axis="x", labelsize=8)
+        ax.margins(y=0.12)
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+        return _finish(ax, title, unit)
+
+
+def spread(ax: Axes, values: pd.DataFrame, mine: pd.Series, title: str, unit: str) -> Axes:
+    """Draw each year's distribution over the units of a level (boxes), the unit marked in red.
+
+    Parameters
+    ----------
+    values
+        One row per unit of the level, one column per year.
+    mine
+        The unit's values by year (drawn as red points).
+    """
+    with style():
+        years = [int(y) for y in values.columns]
+        data = [values[y].dropna().to_numpy(dtype=float) for y in values.columns]
+        ax.boxplot(data, positions=years, widths=0.6, patch_artist=True, showfliers=True,
+                   boxprops={"facecolor": "#dbe5f1", "color": "#1f4e79"},
+                   medianprops={"color": "#1f4e79"}, flierprops={"markersize": 3})  # fmt: skip
+        ax.plot(years, mine.reindex(values.columns).to_numpy(dtype=float), "o", color="#c00000",
+                markersize=5, zorder=3)  # fmt: skip
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_ylim(bottom=0)
+        return _finish(ax, title, unit)
+
+
+def ranking(ax: Axes, ranks: pd.Series, counts: pd.Series, title: str) -> Axes:
+    """Draw a unit's rank among its siblings by year (1 at the top)."""
+    with style():
+        years = [int(y) for y in ranks.index]
+        ax.plot(years, ranks.to_numpy(dtype=float), marker="o", color="#1f4e79", linewidth=1.6)
+        for x, r, n in zip(years, ranks, counts, strict=True):
+            if r == r:
+                ax.annotate(f"{int(r)}/{int(n)}", (x, r), ha="center", va="bottom", fontsize=7,
+                            xytext=(0, 4), textcoords="offset points")  # fmt: skip
+        top = max(2, int(counts.max()) if counts.notna().any() else 2)
+        ax.set_ylim(top + 0.5, 0.5)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_ylabel("thứ hạng")
+        ax.set_title(title, loc="left")
+        return ax
+
+
 def compare(
     ax: Axes, values: Mapping[str, float], title: str, unit: str = "", highlight: str = ""
 ) -> Axes:
@@ -215,6 +292,16 @@ def save(
         The files written.
     """
     written = []
+    for fmt, data in rendered(fig, formats).items():
+        path = folder / f"{stem}.{fmt}"
+        atomic_write_bytes(path, data)
+        written.append(path)
+    return written
+
+
+def rendered(fig: Figure, formats: Sequence[str] = ("png",)) -> dict[str, bytes]:
+    """Return a figure's bytes in each format (PNG 200 dpi, SVG), reproducibly, in our style."""
+    out = {}
     with style():
         # The tight box is computed once here, not once per format: savefig's "tight" draws
         # the whole figure an extra time for it, which is half the cost of a save.
@@ -225,7 +312,5 @@ def save(
             buffer = io.BytesIO()
             metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
             fig.savefig(buffer, format=fmt, metadata=metadata, bbox_inches=box)
-            path = folder / f"{stem}.{fmt}"
-            atomic_write_bytes(path, buffer.getvalue())
-            written.append(path)
-    return written
+            out[fmt] = buffer.getvalue()
+    return out

@@ -18,12 +18,12 @@ from qptd_tools.core.config import Workspace, find_root
 from qptd_tools.report import figures
 from qptd_tools.report.context import AllContext, compute_all
 from qptd_tools.report.emitter import Display, Emitter
-from qptd_tools.store.workspace import WorkspaceData
+from qptd_tools.store.workspace import WorkspaceData, with_data
 
 
 def _open_all(root: str | None) -> tuple[Workspace, Catalog, AllContext]:
     workspace = Workspace(find_root(root))
-    data = WorkspaceData(workspace.root)
+    data = with_data(WorkspaceData(workspace.root))
     return workspace, load_catalog(workspace.root), compute_all(data)
 
 
@@ -212,7 +212,7 @@ class AwardsView(Emitter):
         frame = found[["code", "unit_code", "message"]].rename(
             columns={"code": "Mã", "unit_code": "Đơn vị", "message": "Nội dung"}
         )
-        self.table("Kết quả kiểm tra hồ sơ khen thưởng", frame)
+        self.table("Kết quả kiểm tra hồ sơ khen thưởng", frame, ["code", "code", "left"])
 
     def money_by_payer(self) -> None:
         """Bảng: award money by paying level (unconfirmed rates marked)."""

@@ -210,7 +210,7 @@ def write_sample(
     fillings = build_sample(cat, seed)
     paths = []
     for code, filling in tqdm(
-        fillings.items(), desc="Tạo dữ liệu mẫu", unit="đơn vị", disable=not progress
+        fillings.items(), desc="Tạo dữ liệu mẫu", unit=" đơn vị", disable=not progress
     ):
         path = out_dir / template_name(code)
         save_workbook(build_workbook(cat, code, filling, sample=True), path)

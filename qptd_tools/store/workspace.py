@@ -15,6 +15,7 @@ import pandas as pd
 
 from qptd_tools.catalog import Catalog, load_catalog
 from qptd_tools.core.config import Workspace
+from qptd_tools.core.errors import StoreEmpty, fail
 from qptd_tools.store.snapshots import Store
 
 
@@ -67,5 +68,17 @@ class WorkspaceData:
 
 
 def open_workspace(root: str | os.PathLike[str] | Path | None = None) -> WorkspaceData:
-    """Open a workspace for analysis (see :class:`WorkspaceData`)."""
-    return WorkspaceData(root)
+    """Open a workspace for analysis (see :class:`WorkspaceData`).
+
+    The workspace is found as everywhere (:func:`qptd_tools.core.config.find_root`: ``root``,
+    ``$QPTD_ROOT``, or the nearest folder up with a store, so a notebook in ``notebooks/``
+    finds its workspace); one with no data raises QPTD-E093 rather than showing empty tables.
+    """
+    return with_data(WorkspaceData(root))
+
+
+def with_data(data: WorkspaceData) -> WorkspaceData:
+    """Return ``data``, or raise :class:`StoreEmpty` (QPTD-E093) when nothing is loaded."""
+    if data.store.current() is None:
+        raise fail(StoreEmpty, "QPTD-E093", file=str(data.paths.root))
+    return data
