@@ -132,3 +132,13 @@ def browser():
         launched = play.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
         yield launched
         launched.close()
+
+
+def office() -> str:
+    """LibreOffice, which prints a DOCX as an official's office would (with poppler to read it)."""
+    found = shutil.which("libreoffice") or shutil.which("soffice")
+    if not found or not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice and poppler must be installed in CI (.ci/run installs them)")
+        pytest.skip("LibreOffice or poppler not installed")
+    return found

@@ -16,20 +16,13 @@ from pathlib import Path
 import docx
 import pytest
 
+from .conftest import office
+
 pytestmark = pytest.mark.slow
 
 REPORTS = ("06", "061", "01858", "06NG02", "06NG14")  # 06NG14: a long name, and no signer
 NUMBER = re.compile(r"^[+−-]?\d{1,3}(\.\d{3})*(,\d+)?%?$")
 SIGNER_WORDS = ("CHỦ TỊCH", "GIÁM ĐỐC", "TRƯỞNG BAN", "CHÁNH VĂN PHÒNG", "TRƯỞNG", "BÍ THƯ")
-
-
-def _office() -> str:
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    if not office or not shutil.which("pdftotext"):
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice and poppler must be installed in CI (.ci/run installs them)")
-        pytest.skip("LibreOffice or poppler not installed")
-    return office
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +36,7 @@ def rendered(province_batch, tmp_path_factory):
     docs["ds-061"] = sorted((lists / "061").glob("danh-sach-*.docx"))[0]
     for name, path in docs.items():
         shutil.copy(path, out / f"{name}.docx")
-    subprocess.run([_office(), "--headless", "--convert-to", "pdf", "--outdir", str(out),
+    subprocess.run([office(), "--headless", "--convert-to", "pdf", "--outdir", str(out),
                     *sorted(str(p) for p in out.glob("*.docx"))], check=True, capture_output=True,
                    timeout=600, env={**os.environ, "HOME": str(out)})  # fmt: skip
     return {name: (out / f"{name}.docx", out / f"{name}.pdf") for name in docs}

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from qptd_tools.core import vnformat
 from qptd_tools.core.vnformat import fold, same_name
 
 LOCAL_LEVELS = ("xa", "huyen", "tinh")
@@ -341,3 +342,47 @@ def money_summary(
     }).reset_index()  # fmt: skip
     out["complete"] = (out["unconfirmed_records"] == 0) & (out["unknown_records"] == 0)
     return out
+
+
+def order_findings(
+    enriched: pd.DataFrame, units: pd.DataFrame, conferences: pd.DataFrame
+) -> pd.DataFrame:
+    """Check the awards' dates against the order the guidance sets (seed V.3).
+
+    Each level decides its awards and presents them at its own conference, so:
+    ``QPTD-A008`` a decision of a People's Committee chair dated after that level's conference
+    (one finding per decision); ``QPTD-A009`` proposals to a chair from a unit that sent its
+    report (and with it its proposals) after that chair's conference: they cannot be decided
+    there (one finding per proposing unit and chair).
+    """
+    rows: list[tuple[str, str, str, str, str]] = []
+    if enriched.empty:
+        return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    held = conferences.dropna(subset=["conference_date"]).set_index("unit_code")["conference_date"]
+    sent = conferences.dropna(subset=["report_submitted_date"]).set_index("unit_code")[
+        "report_submitted_date"
+    ]
+    names = units.set_index("unit_code")["name"]
+    local = enriched.loc[enriched["deciding_level"].isin(LOCAL_LEVELS)].assign(
+        _scope=lambda d: deciding_unit(d, units)
+    )
+    decided = local.loc[(local["status"] == "quyet_dinh") & local["decision_date"].notna()]
+    for (scope, number), part in decided.groupby(["_scope", decided["decision_no"].fillna("")]):
+        day, conference = part["decision_date"].max(), held.get(scope)
+        if conference is not None and day > conference:
+            rec = part.iloc[0]
+            rows.append(("QPTD-A008", str(scope), rec["record_id"], rec["form"],
+                         f"Quyết định khen thưởng {number or '(chưa có số)'} ký ngày "
+                         f"{vnformat.date_short(day.date())}, sau hội nghị sơ kết của {names[scope]} "
+                         f"({vnformat.date_short(conference.date())}): khen thưởng được quyết định và trao "
+                         "tại hội nghị (Hướng dẫn 297, mục V.3)."))  # fmt: skip
+    waiting = local.loc[(local["status"] == "de_nghi") & (local["_scope"] != local["unit_code"])]
+    for (unit, scope), part in waiting.groupby(["unit_code", "_scope"]):
+        day, conference = sent.get(unit), held.get(scope)
+        if day is not None and conference is not None and day > conference:
+            rec = part.iloc[0]
+            rows.append(("QPTD-A009", str(unit), rec["record_id"], rec["form"],
+                         f"{len(part)} hồ sơ đề nghị {names[scope]} khen thưởng gửi ngày "
+                         f"{vnformat.date_short(day.date())}, sau hội nghị sơ kết của {names[scope]} "
+                         f"({vnformat.date_short(conference.date())}): không kịp xét và trao tại hội nghị."))  # fmt: skip
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -122,6 +122,7 @@ def run(
             cat.award_quotas,
             cat.level_words,
         ),
+        awards.order_findings(enriched, units, conferences),
         deadlines.findings(board),
     ]
     found = pd.concat([_frame(p, names) for p in parts if len(p)], ignore_index=True)

@@ -39,6 +39,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "sources": schemas.SourceRow,
     "levels": schemas.LevelRow,
     "authorities": schemas.AuthorityRow,
+    "legal_bases": schemas.LegalBasisRow,
     "outline_titles": schemas.OutlineTitleRow,
     "wording": schemas.WordingRow,
 }
@@ -96,6 +97,7 @@ class Catalog:
     sources: pd.DataFrame
     levels: pd.DataFrame
     authorities: pd.DataFrame
+    legal_bases: pd.DataFrame
     outline_titles: pd.DataFrame
     wording: pd.DataFrame
     views: schemas.Views
@@ -374,6 +376,7 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
         "recipient_groups",
         "levels",
         "authorities",
+        "legal_bases",
         "outline_titles",
         "wording",
     ):

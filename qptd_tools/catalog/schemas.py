@@ -195,13 +195,37 @@ class WordingRow(_Row):
 
 
 class AuthorityRow(_Row):
-    """One authority that decides award forms (``authorities.csv``), and who pays its awards."""
+    """One authority that decides award forms (``authorities.csv``).
+
+    Also who pays its awards, and how a submission reaches it: the addressee ("Kính gửi")
+    and the body it goes through.
+    """
 
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     order: int
     name: str = Field(min_length=1)
     payer: str = Field(min_length=1)
+    addressee: str = ""
+    via: str = ""
+    channel: Literal["civil", "military"] = "civil"
     source: str
+
+
+class LegalBasisRow(_Row):
+    """One legal basis ("Căn cứ …") of the review's documents (``legal_bases.csv``).
+
+    A document cites it only when dated while it is in force.
+    """
+
+    code: str = Field(pattern=r"^[A-Za-z0-9_.]+$")
+    order: int
+    documents: tuple[Literal["decision", "submission", "plan"], ...]
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    text: str = Field(min_length=1)
+    source: str
+
+    _split = field_validator("documents", mode="before")(_split_levels)
 
 
 class SourceRow(_Row):

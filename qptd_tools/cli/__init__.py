@@ -18,6 +18,7 @@ from qptd_tools.catalog.schemas import LEVELS
 from qptd_tools.cli.analysis_cmds import cmd_awards, cmd_check, cmd_deadlines, cmd_indicators
 from qptd_tools.cli.batch_cmds import cmd_demo, cmd_run
 from qptd_tools.cli.common import Parser, positive
+from qptd_tools.cli.document_cmds import cmd_documents
 from qptd_tools.cli.intake_cmds import cmd_history, cmd_ingest, cmd_sample, cmd_template
 from qptd_tools.core.config import VERSION
 from qptd_tools.core.errors import Problem, QptdError
@@ -107,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--by", metavar="CỘT,…", help="Cột nhóm (mặc định: " + ",".join(awards.DEFAULT_BY) + ")."
     )
     formats(p, ("table", "csv", "json"))
+
+    p = sub("documents", cmd_documents, "Ghi danh sách, quyết định và tờ trình khen thưởng.")
+    p.add_argument("--unit", metavar="MÃ", help="Chỉ văn bản mang tiêu đề của một đơn vị.")
+    p.add_argument("--kind", default="list,decision,submission", metavar="LOẠI,…",
+                   help="list: danh sách; decision: quyết định; submission: tờ trình "
+                        "(mặc định cả ba).")  # fmt: skip
 
     p = sub("deadlines", cmd_deadlines, "Bảng theo dõi hạn tổ chức hội nghị và gửi báo cáo.")
     p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")

@@ -11,6 +11,7 @@ from qptd_tools.batch.job import Batch, summary_line
 from qptd_tools.batch.selection import select_units
 from qptd_tools.cli.analysis_cmds import cmd_check
 from qptd_tools.cli.common import catalog, out, say
+from qptd_tools.cli.document_cmds import write_all
 from qptd_tools.cli.intake_cmds import print_report, run_ingest
 from qptd_tools.core.config import Workspace
 from qptd_tools.core.errors import UsageInvalid, fail
@@ -81,7 +82,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         units = select_units(data.catalog, district=args.district)
     else:
         units = select_units(data.catalog, all_units=True)
-    say(args, f"Bước 4/4: lập báo cáo (sổ tay, HTML, DOCX) cho {len(units)} đơn vị")
+    say(args, "Bước 4/4: danh sách, quyết định, tờ trình khen thưởng; báo cáo (sổ tay, HTML, DOCX) "
+              f"cho {len(units)} đơn vị")  # fmt: skip
+    documents = write_all(data, only=units if args.district else None)
+    say(args, f"  {len(documents)} tệp khen thưởng tại {ws.reports / 'khen-thuong'}")
     result = Batch(data, units, progress=not args.quiet).run()
     out(args, summary_line(result))
     out(args, f"Kho dữ liệu: {ws.processed}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,7 @@ LIST_COLUMNS = ["STT", "Hình thức khen thưởng", "Đối tượng", "Tên t
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 STATUS = {"de_nghi": "Đề nghị", "quyet_dinh": "Quyết định"}
 KINDS = {"tap_the": "Tập thể", "ca_nhan": "Cá nhân"}
+LOCAL = ("xa", "huyen", "tinh")  # the chairs of People's Committees, who decide in their name
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,20 @@ class AwardList:
     decision_no: str  # for a decided list
     decision_date: pd.Timestamp | None
     records: pd.DataFrame
+    draft: bool = False  # the list of a decision still to be signed (proposals awaiting it)
 
     @property
     def stem(self) -> str:
         """The file name without extension, saying what the list is."""
+        if self.draft:
+            return f"danh-sach-kem-du-thao-quyet-dinh-{self.authority.replace('_', '-')}"
         if self.decided:
-            return f"danh-sach-kem-quyet-dinh-{_slug(self.decision_no) or 'chua-co-so'}"
+            return f"danh-sach-kem-quyet-dinh-{slug(self.decision_no) or 'chua-co-so'}"
         return f"danh-sach-de-nghi-{self.authority.replace('_', '-')}"
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """Return a file-name part of a text: "205/QĐ-UBND" → "205-qd-ubnd"."""
     return re.sub(r"[^a-z0-9]+", "-", vnformat.fold(text)).strip("-")
 
 
@@ -92,7 +97,24 @@ def lists(enriched: pd.DataFrame, cat: Catalog) -> list[AwardList]:
     return out
 
 
-def _authority_name(cat: Catalog, award_list: AwardList) -> str:
+def drafts(enriched: pd.DataFrame, cat: Catalog, conferences: pd.DataFrame) -> list[AwardList]:
+    """Return, per chair of a People's Committee, the list of the proposals awaiting that chair.
+
+    The chair decides them and presents them at the conference of the level (Guidance 297,
+    V.3): the draft decision is dated by that conference when it is known.
+    """
+    records = _records(enriched, cat)
+    waiting = records.loc[(records["status"] == "de_nghi") & records["deciding_level"].isin(LOCAL)]
+    held = conferences.dropna(subset=["conference_date"]).set_index("unit_code")["conference_date"]
+    out = []
+    for (scope, authority), part in waiting.groupby(["scope", "deciding_level"], sort=True):
+        day = held.get(scope)
+        out.append(AwardList(str(scope), True, str(authority), "", pd.Timestamp(day) if day is not None else None,
+                             part, draft=True))  # fmt: skip
+    return out
+
+
+def authority_name(cat: Catalog, award_list: AwardList) -> str:
     """Name who decides: "Chủ tịch UBND huyện Pác Nặm", "Bộ trưởng Bộ Quốc phòng"."""
     scope = str(award_list.records["scope"].iloc[0])
     if award_list.authority in ("xa", "huyen", "tinh"):
@@ -100,7 +122,7 @@ def _authority_name(cat: Catalog, award_list: AwardList) -> str:
     return str(cat.authorities.set_index("code").at[award_list.authority, "name"])
 
 
-def _own_council(cat: Catalog, award_list: AwardList) -> bool:
+def own_council(cat: Catalog, award_list: AwardList) -> bool:
     """Whether a proposal goes to the issuer's own chair: its emulation council submits it."""
     return (not award_list.decided and award_list.authority in ("xa", "huyen", "tinh")
             and str(award_list.records["scope"].iloc[0]) == award_list.issuer)  # fmt: skip
@@ -111,14 +133,14 @@ def _subject(cat: Catalog, award_list: AwardList) -> tuple[str, str]:
     review = cat.review.title[:1].lower() + cat.review.title[1:]
     issuer = f"Ủy ban nhân dân {cat.place(award_list.issuer)}" if cat.unit(award_list.issuer)["level"] in (
         "xa", "huyen", "tinh") else str(cat.unit(award_list.issuer)["name"])  # fmt: skip
-    decider = _authority_name(cat, award_list)
+    decider = authority_name(cat, award_list)
     if award_list.decided:
         day = award_list.decision_date
         when = vnformat.date_long(day.date()) if day is not None else "ngày … tháng … năm …"
         number = award_list.decision_no or "\u00a0" * 6
         return (f"Tập thể, cá nhân được khen thưởng thành tích trong {review}",
                 f"(Kèm theo Quyết định số {number} {when} của {decider})")  # fmt: skip
-    if _own_council(cat, award_list):
+    if own_council(cat, award_list):
         issuer = f"Hội đồng Thi đua - Khen thưởng {cat.place(award_list.issuer)}"
     return (f"Tập thể, cá nhân đề nghị {decider} khen thưởng thành tích trong {review}",
             f"(Kèm theo Tờ trình số {chr(160) * 6}/TTr-… ngày … tháng … năm {cat.review.period_end} của {issuer})")  # fmt: skip
@@ -135,7 +157,7 @@ def _docx(
                  "recipients": [], "sample": sample})  # fmt: skip
     if award_list.decided and award_list.authority in ("xa", "huyen", "tinh"):
         meta["authority"] = ""  # the chair decides in his own name: no "TM. ỦY BAN NHÂN DÂN"
-    elif _own_council(cat, award_list):  # the chair of the People's Committee chairs it
+    elif own_council(cat, award_list):  # the chair of the People's Committee chairs it
         meta["authority"] = "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"
     body: list[dict] = []
     number = 0
@@ -167,12 +189,16 @@ def _docx(
             body.append({"kind": "table", "number": number, "caption": "", "columns": columns,
                          "rows": rows, "align": align})  # fmt: skip
     body.append(
-        {"kind": "paragraph", "style": "list", "text": f"Tổng số: {_total(award_list.records)}."}
+        {
+            "kind": "paragraph",
+            "style": "list",
+            "text": f"Tổng số: {total_text(award_list.records)}.",
+        }
     )
     return build(Document(meta=meta, body=body))
 
 
-def _total(records: pd.DataFrame) -> str:
+def total_text(records: pd.DataFrame) -> str:
     """Say how many: "3 tập thể và 9 cá nhân", "4 cá nhân"."""
     counts = records["recipient_type"].value_counts()
     said = [
@@ -207,7 +233,7 @@ def _xlsx(cat: Catalog, award_list: AwardList, sample: bool) -> bytes:
     return normalize_zip(buffer.getvalue())
 
 
-def write_lists(enriched: pd.DataFrame, cat: Catalog, out_dir: Path, only: str | None = None,
+def write_lists(enriched: pd.DataFrame, cat: Catalog, out_dir: Path, only: str | Collection[str] | None = None,
                 sample: bool = False, signers: Mapping[str, tuple[str, str]] | None = None) -> list[Path]:  # fmt: skip
     """Write each list as ``<out_dir>/<issuer>/<what it is>.docx`` and ``.xlsx``.
 
@@ -220,24 +246,37 @@ def write_lists(enriched: pd.DataFrame, cat: Catalog, out_dir: Path, only: str |
     out_dir
         ``reports/khen-thuong``.
     only
-        Only the lists whose letterhead is this unit's.
+        Only the lists whose letterhead is this unit's (or one of these units').
     sample
         Label the lists as synthetic sample data.
     signers
         Each unit's signer (name, title), from its workbook's ``Thông tin`` sheet.
     """
     written = []
+    chosen = chosen_units(only)
     for award_list in lists(enriched, cat):
-        if only and award_list.issuer != only:
+        if chosen is not None and award_list.issuer not in chosen:
             continue
-        folder = out_dir / award_list.issuer
-        for suffix, data in (
-            ("docx", _docx(cat, award_list, signers or {}, sample)),
-            ("xlsx", _xlsx(cat, award_list, sample)),
-        ):
-            path = folder / f"{award_list.stem}.{suffix}"
-            atomic_write_bytes(path, data)
-            written.append(path)
+        written += write_list(cat, award_list, out_dir, signers or {}, sample)
+    return written
+
+
+def chosen_units(only: str | Collection[str] | None) -> set[str] | None:
+    """Read a choice of units: one code, several, or ``None`` for all."""
+    if only is None:
+        return None
+    return {only} if isinstance(only, str) else set(only)
+
+
+def write_list(cat: Catalog, award_list: AwardList, out_dir: Path,
+               signers: Mapping[str, tuple[str, str]], sample: bool) -> list[Path]:  # fmt: skip
+    """Write one list as ``<out_dir>/<issuer>/<what it is>.docx`` and ``.xlsx``."""
+    written = []
+    for suffix, data in (("docx", _docx(cat, award_list, signers, sample)),
+                         ("xlsx", _xlsx(cat, award_list, sample))):  # fmt: skip
+        path = out_dir / award_list.issuer / f"{award_list.stem}.{suffix}"
+        atomic_write_bytes(path, data)
+        written.append(path)
     return written
 
 

@@ -349,6 +349,8 @@ def _title(document: Any, meta: dict[str, Any]) -> None:
     if meta.get("attached"):  # "(Kèm theo Quyết định số … ngày … của …)"
         _para(document, meta["attached"], italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     _rule(_tiny(_para(document, "", align=WD_ALIGN_PARAGRAPH.CENTER, after=12)), Mm(40), TEXT_WIDTH)
+    if meta.get("addressee"):  # a submission: "Kính gửi: …" under the subject
+        _para(document, f"Kính gửi: {meta['addressee']}", align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
 
 
 def _heading(document: Any, block: dict[str, Any]) -> None:
@@ -392,6 +394,16 @@ def _paragraph(document: Any, block: dict[str, Any]) -> Paragraph:
         return _para(document, block["text"], size=12, align=WD_ALIGN_PARAGRAPH.LEFT, after=2)
     if style == "note-small":
         return _para(document, block["text"], size=12, italic=True, after=6)
+    if style == "center":  # "CHỦ TỊCH ỦY BAN NHÂN DÂN …", "QUYẾT ĐỊNH:" of a decision
+        return _para(document, block["text"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6,
+                     keep_next=True)  # fmt: skip
+    if style == "basis":  # "Căn cứ …;" of a decision or a submission
+        return _para(document, block["text"], italic=True, indent=True)
+    if block.get("lead"):  # "Điều 1." in bold, then the article's text
+        paragraph = _para(document, "", indent=True)
+        _fonts(paragraph.add_run(f"{block['lead']} "), BODY_PT, True, False)
+        _fonts(paragraph.add_run(block["text"]), BODY_PT, False, False)
+        return paragraph
     paragraph = _para(document, block["text"], indent=True)
     if style == "placeholder":
         paragraph.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
@@ -587,7 +599,7 @@ def build(doc: Document) -> bytes:
             block["kind"]
         ](document, block)
     if document.paragraphs:  # the signature never stands alone on a page: kept with the end
-        for paragraph in document.paragraphs[-2:]:
+        for paragraph in document.paragraphs[-int(meta.get("keep_with_signature", 2)) :]:
             paragraph.paragraph_format.keep_with_next = True
     _closing(document, meta)
     if doc.appendix:

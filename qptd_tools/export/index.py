@@ -100,7 +100,15 @@ def _when(date: Any, status: str) -> tuple[str, str]:
 
 
 def _list_label(stem: str, authorities: Mapping[str, str]) -> str:
-    """Name an award list by its file: "DS kèm QĐ 225", "DS đề nghị Tư lệnh Quân khu 1"."""
+    """Name an award document by its file: "DS kèm QĐ 225", "Tờ trình Tư lệnh Quân khu 1"."""
+    if stem.startswith("quyet-dinh-khen-thuong-"):
+        number = stem.split("-")[-3] if not stem.endswith("du-thao") else "dự thảo"
+        return f"QĐ khen thưởng {number}"
+    if stem.startswith("to-trinh-"):
+        authority = stem.removeprefix("to-trinh-").replace("-", "_")
+        return f"Tờ trình {authorities.get(authority, authority)}"
+    if stem.startswith("danh-sach-kem-du-thao-"):
+        return "DS kèm dự thảo QĐ"
     if stem.startswith("danh-sach-kem-quyet-dinh-"):
         number = stem.removeprefix("danh-sach-kem-quyet-dinh-").split("-")[0]
         return f"DS khen thưởng kèm QĐ {number}"
@@ -112,7 +120,9 @@ def _links(reports: Path, code: str, authorities: Mapping[str, str]) -> list[tup
     """Return the unit's documents that exist: (label, relative link, download rather than open)."""
     candidates = [("Báo cáo HTML", f"{code}/bao-cao.html", False), ("DOCX", f"{code}/bao-cao.docx", False),
                   ("Nguồn số liệu", f"{code}/nguon-so-lieu.xlsx", False)]  # fmt: skip
-    lists = sorted((reports / "khen-thuong" / code).glob("danh-sach-*.docx"))
+    folder = reports / "khen-thuong" / code
+    lists = [*sorted(folder.glob("quyet-dinh-*.docx")), *sorted(folder.glob("to-trinh-*.docx")),
+             *sorted(folder.glob("danh-sach-*.docx"))]  # fmt: skip
     candidates += [
         (_list_label(p.stem, authorities), f"khen-thuong/{code}/{p.name}", False) for p in lists
     ]

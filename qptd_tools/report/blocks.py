@@ -70,7 +70,8 @@ def to_html(block: Mapping[str, Any]) -> str:
             if block.get("style") == "placeholder"
             else esc(block.get("style", "body"))
         )
-        return f'<p class="{css}">{prose(block["text"])}</p>'
+        lead = f"<b>{esc(block['lead'])}</b> " if block.get("lead") else ""
+        return f'<p class="{css}">{lead}{prose(block["text"])}</p>'
     if kind == "table":
         return table_html(block)
     if kind == "figure":

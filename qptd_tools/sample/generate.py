@@ -114,9 +114,24 @@ def build_sample(cat: Catalog, seed: int = DEFAULT_SEED) -> dict[str, Filling]:
             groups, held if isinstance(held, dt.date) else None,
         )  # fmt: skip
         fillings[code] = Filling(values=series, info=info, awards=records, narrative=narrative)
+    _before_parent_conference(cat, fillings)
     _written_as_text(cat, fillings)
     _apply_deliberate(cat, seed, fillings, values)
     return fillings
+
+
+def _before_parent_conference(cat: Catalog, fillings: dict[str, Filling]) -> None:
+    """Send each commune's report (and its award proposals) before its district's conference.
+
+    The district chair decides the proposals there (Guidance 297, V.3).
+    """
+    for unit in cat.units.loc[cat.units["level"] == "xa"].itertuples():
+        info, parent = fillings[unit.unit_code].info, fillings.get(str(unit.parent_code))
+        held = parent.info.get("conference_date") if parent else None
+        sent, own = info.get("report_submitted_date"), info.get("conference_date")
+        if isinstance(held, dt.date) and isinstance(sent, dt.date) and sent >= held:
+            latest = held - dt.timedelta(days=1)
+            info["report_submitted_date"] = max(own, latest) if isinstance(own, dt.date) else latest
 
 
 def _written_as_text(cat: Catalog, fillings: dict[str, Filling]) -> None:

@@ -1,0 +1,67 @@
+"""``qptd documents``: the review's award paperwork, written from the award records."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Collection
+from pathlib import Path
+
+from qptd_tools.analytics import awards
+from qptd_tools.cli.common import loaded, out, say
+from qptd_tools.core.errors import UsageInvalid, fail
+from qptd_tools.store.workspace import WorkspaceData
+
+KINDS = ("list", "decision", "submission")
+NAMES = {"list": "danh sách", "decision": "quyết định", "submission": "tờ trình"}
+
+
+def kinds_of(text: str) -> tuple[str, ...]:
+    """Read ``--kind decision,submission``; refuse an unknown kind with the known ones."""
+    chosen = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = [k for k in chosen if k not in KINDS]
+    if unknown or not chosen:
+        raise fail(UsageInvalid, "QPTD-E082",
+                   detail=f"--kind: không có loại “{', '.join(unknown)}”; chọn trong {', '.join(KINDS)}")  # fmt: skip
+    return chosen
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    """Write the award lists, decisions and submissions (DOCX, and HTML or XLSX)."""
+    kinds = kinds_of(args.kind)
+    data = loaded(args)
+    only = data.catalog.resolve(args.unit) if args.unit else None
+    paths = write_all(data, kinds, only)
+    for path in paths:
+        out(args, str(path))
+    counted = {
+        k: sum(1 for p in paths if p.suffix == ".docx" and _kind(p.stem) == k) for k in kinds
+    }
+    said = ", ".join(f"{n} {NAMES[k]}" for k, n in counted.items())
+    say(args, f"Đã ghi {said} (DOCX, kèm HTML hoặc XLSX) tại {data.paths.reports / 'khen-thuong'}")
+    return 0
+
+
+def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
+              only: str | Collection[str] | None = None) -> list[Path]:  # fmt: skip
+    """Write the award documents of the chosen kinds (of some units only) to reports/khen-thuong."""
+    from qptd_tools.export.award_docs import write_documents
+    from qptd_tools.export.award_lists import signers_of, write_lists
+
+    cat = data.catalog
+    subs = data.submissions
+    sample = bool(subs["is_sample"].any()) if len(subs) else False
+    folder = data.paths.reports / "khen-thuong"
+    enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
+    paths: list[Path] = []
+    if "list" in kinds:
+        paths += write_lists(enriched, cat, folder, only=only, sample=sample,
+                             signers=signers_of(data.conferences))  # fmt: skip
+    paths += write_documents(enriched, cat, data.conferences, folder, only=only, sample=sample,
+                             kinds=tuple(k for k in kinds if k != "list"))  # fmt: skip
+    return paths
+
+
+def _kind(stem: str) -> str:
+    if stem.startswith("quyet-dinh-"):
+        return "decision"
+    return "submission" if stem.startswith("to-trinh-") else "list"
