@@ -15,11 +15,12 @@ import docx
 import pandas as pd
 import pytest
 
-from qptd_tools.analytics import awards
+from qptd_tools.analytics import awards, deadlines
 from qptd_tools.cli import main
 from qptd_tools.core import vnformat
 from qptd_tools.export import award_docs
 from qptd_tools.export.award_lists import slug
+from qptd_tools.store.snapshots import Store
 from qptd_tools.store.workspace import WorkspaceData
 
 from .conftest import office, qptd
@@ -264,6 +265,7 @@ def test_decisions_and_submissions_print_whole_with_their_signature(written, tmp
         "huyen-du-thao": folder / "060" / "quyet-dinh-khen-thuong-huyen-du-thao.docx",
         "tinh-du-thao": folder / "06" / "quyet-dinh-khen-thuong-tinh-du-thao.docx",
         "tinh-qk1": folder / "06" / "to-trinh-qk1.docx",
+        "tinh-don-doc": folder.parent / "don-doc" / "06" / "cong-van-don-doc.docx",
     }
     for name, path in chosen.items():
         shutil.copy(path, tmp_path / f"{name}.docx")
@@ -281,10 +283,68 @@ def test_decisions_and_submissions_print_whole_with_their_signature(written, tmp
                                   capture_output=True, text=True).stdout  # fmt: skip
 
         first, last = page(1), page(pages)
-        assert "Căn cứ" in first and ("QUYẾT ĐỊNH" in first or "TỜ TRÌNH" in first), name
-        closing = (
-            "xem xét, quyết định./."
-            if chosen[name].stem.startswith("to-trinh")
-            else "Quyết định này./."
-        )
+        stem = chosen[name].stem
+        if stem.startswith("cong-van"):  # a letter: its abstract under the number, no title
+            assert "V/v đôn đốc" in first and "Kính gửi" in first, name
+            closing = "báo cáo rõ lý do./."
+        else:
+            assert "Căn cứ" in first and ("QUYẾT ĐỊNH" in first or "TỜ TRÌNH" in first), name
+            closing = (
+                "xem xét, quyết định./." if stem.startswith("to-trinh") else "Quyết định này./."
+            )
         assert closing in re.sub(r"\s+", " ", last) and "CHỦ TỊCH" in last, (name, last[:300])
+
+
+# --- reminders (công văn đôn đốc, seed V.2) ---------------------------------------------------
+def test_a_reminder_goes_to_every_late_or_missing_unit_and_to_no_other(written, cat):
+    folder, data, _ = written
+    reports = folder.parent
+    board = deadlines.board(
+        cat.units, data.conferences, cat.deadlines, awards.district_of(cat.units)
+    )
+    shown = set(board.loc[board["conference_status"].isin(["late", "missing"])
+                          | board["report_status"].isin(["late", "missing"]), "unit_code"])  # fmt: skip
+    assert shown  # the sample's deliberate late and missing units
+    written_to = {}
+    for path in sorted((reports / "don-doc").glob("*/cong-van-don-doc.docx")):
+        document = docx.Document(str(path))
+        rows = [[c.text for c in r.cells] for r in document.tables[1].rows[1:]]
+        texts = [p.text for p in document.paragraphs]
+        day = dt.datetime.strptime(_date_line(path).split("ngày ")[-1], "%d tháng %m năm %Y").date()
+        for _, name, items in rows:
+            code = next(c for c in cat.units["unit_code"] if name.endswith(str(cat.unit(c)["name"]))
+                        or name == f"Ủy ban nhân dân {cat.place(c)}")  # fmt: skip
+            assert code not in written_to, code  # one letter per unit
+            written_to[code] = path.parent.name
+            unit = cat.unit(code)
+            assert path.parent.name == (unit["parent_code"] if unit["level"] == "xa" else "06"), (
+                path
+            )
+            for mentioned in re.findall(
+                r"\d{1,2}/\d{1,2}/\d{4}", items
+            ):  # nothing after the letter
+                if "hạn" not in items.split(mentioned)[0][-6:]:
+                    assert dt.datetime.strptime(mentioned, "%d/%m/%Y").date() <= day, (path, items)
+        assert any(t.startswith("Kính gửi") for t in texts), path
+        assert path.with_suffix(".html").is_file()
+    assert set(written_to) == shown
+
+
+def test_reminders_follow_the_board_when_many_units_are_late(cat, sample_store_dir):
+    """The rule over many units: a third of the units lose their dates, some are late."""
+    from qptd_tools.export import reminders as R
+
+    conferences = Store(sample_store_dir[0]).read("conferences")
+    late = conferences.copy()
+    late.loc[late.index % 3 == 0, ["conference_date", "report_submitted_date"]] = pd.NaT
+    late.loc[late.index % 3 == 1, "report_submitted_date"] = pd.Timestamp("2019-09-25")
+    board = deadlines.board(cat.units, late, cat.deadlines, awards.district_of(cat.units))
+    shown = set(board.loc[board["conference_status"].isin(["late", "missing"])
+                          | board["report_status"].isin(["late", "missing"]), "unit_code"])  # fmt: skip
+    letters = R.reminders(board, cat, set(late["unit_code"]))
+    listed = [code for letter in letters for code, _ in letter.units]
+    assert len(listed) == len(set(listed)) and set(listed) == shown and len(shown) > 80
+    for letter in letters:
+        for code, items in letter.units:
+            assert items and all(i.endswith(".") for i in items)
+            assert R.issuer_of(cat, code) == letter.issuer

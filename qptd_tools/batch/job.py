@@ -293,25 +293,39 @@ class Batch:
 
     def _write_index(self, entries: dict[str, dict[str, Any]]) -> None:
         """Write the coordinator's board, unless nothing changed since it was written."""
-        from qptd_tools.export.index import write_index
-
         shared = getattr(self, "_shared", None)
         index = self.reports / "index.html"
         if shared is None and index.is_file():  # every unit skipped: the board is current
             return
-        if shared is None:
-            from qptd_tools.report import context
-
-            shared = context.compute_all(self.data)
-        result, subs = shared.result, self.data.submissions
-        sample = bool(subs["is_sample"].any()) if len(subs) else False
-        submitted = set(result.completeness.loc[result.completeness["submitted"], "unit_code"])
-        write_index(self.reports, entries, self.data.catalog, result.board, sample,
-                    findings=result.findings, submitted=submitted)  # fmt: skip
+        write_board(self.data, entries, shared)
 
     def _cleanup_temp(self) -> None:
         for leftover in self.reports.glob("*/.*.tmp.ipynb"):
             leftover.unlink(missing_ok=True)
+
+
+def write_board(data: WorkspaceData, entries: dict[str, dict[str, Any]] | None = None,
+                shared: Any = None) -> Path | None:  # fmt: skip
+    """Write ``reports/index.html`` (the coordinator's board) from the batch's entries.
+
+    Without ``entries``, from ``reports/manifest.json`` — as after ``qptd documents`` adds
+    files the board links to; nothing is written when no batch has run yet.
+    """
+    from qptd_tools.export.index import write_index
+    from qptd_tools.report import context
+
+    reports = data.paths.reports
+    if entries is None:
+        manifest = reports / "manifest.json"
+        if not manifest.is_file():
+            return None
+        entries = json.loads(manifest.read_text(encoding="utf-8")).get("units", {})
+    shared = shared or context.compute_all(data)
+    result, subs = shared.result, data.submissions
+    sample = bool(subs["is_sample"].any()) if len(subs) else False
+    submitted = set(result.completeness.loc[result.completeness["submitted"], "unit_code"])
+    return write_index(reports, entries, data.catalog, result.board, sample,
+                       findings=result.findings, submitted=submitted)  # fmt: skip
 
 
 @functools.cache

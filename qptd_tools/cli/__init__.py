@@ -17,7 +17,7 @@ from qptd_tools.analytics import awards
 from qptd_tools.catalog.schemas import LEVELS
 from qptd_tools.cli.analysis_cmds import cmd_awards, cmd_check, cmd_deadlines, cmd_indicators
 from qptd_tools.cli.batch_cmds import cmd_demo, cmd_run
-from qptd_tools.cli.common import Parser, positive
+from qptd_tools.cli.common import Parser, day, positive
 from qptd_tools.cli.document_cmds import cmd_documents
 from qptd_tools.cli.intake_cmds import cmd_history, cmd_ingest, cmd_sample, cmd_template
 from qptd_tools.core.config import VERSION
@@ -111,9 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub("documents", cmd_documents, "Ghi danh sách, quyết định và tờ trình khen thưởng.")
     p.add_argument("--unit", metavar="MÃ", help="Chỉ văn bản mang tiêu đề của một đơn vị.")
-    p.add_argument("--kind", default="list,decision,submission", metavar="LOẠI,…",
-                   help="list: danh sách; decision: quyết định; submission: tờ trình "
-                        "(mặc định cả ba).")  # fmt: skip
+    p.add_argument("--kind", default="list,decision,submission,reminder", metavar="LOẠI,…",
+                   help="list: danh sách; decision: quyết định; submission: tờ trình; "
+                        "reminder: công văn đôn đốc (mặc định cả bốn).")  # fmt: skip
+    p.add_argument("--date", type=day, metavar="NGÀY",
+                   help="Ngày của công văn đôn đốc (15/9/2019 hoặc 2019-09-15; mặc định: ngày sau "
+                        "hạn cuối của các đơn vị được đôn đốc).")  # fmt: skip
 
     p = sub("deadlines", cmd_deadlines, "Bảng theo dõi hạn tổ chức hội nghị và gửi báo cáo.")
     p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import difflib
 import re
 import sys
@@ -97,6 +98,16 @@ def positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
 
     parse.__name__ = "số"
     return parse
+
+
+def day(text: str) -> dt.date:
+    """Read a date written 15/9/2019 or 2019-09-15 (an argparse type; refused in Vietnamese)."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"“{text}” không phải là ngày (ghi 15/9/2019 hoặc 2019-09-15)")
 
 
 def out(args: argparse.Namespace, text: str) -> None:

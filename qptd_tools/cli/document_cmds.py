@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Collection
 from pathlib import Path
 
-from qptd_tools.analytics import awards
+from qptd_tools.analytics import awards, deadlines
 from qptd_tools.cli.common import loaded, out, say
 from qptd_tools.core.errors import UsageInvalid, fail
 from qptd_tools.store.workspace import WorkspaceData
 
-KINDS = ("list", "decision", "submission")
-NAMES = {"list": "danh sách", "decision": "quyết định", "submission": "tờ trình"}
+KINDS = ("list", "decision", "submission", "reminder")
+NAMES = {"list": "danh sách", "decision": "quyết định", "submission": "tờ trình",
+         "reminder": "công văn đôn đốc"}  # fmt: skip
 
 
 def kinds_of(text: str) -> tuple[str, ...]:
@@ -30,22 +32,28 @@ def cmd_documents(args: argparse.Namespace) -> int:
     kinds = kinds_of(args.kind)
     data = loaded(args)
     only = data.catalog.resolve(args.unit) if args.unit else None
-    paths = write_all(data, kinds, only)
+    paths = write_all(data, kinds, only, day=args.date)
     for path in paths:
         out(args, str(path))
+    from qptd_tools.batch.job import write_board
+
+    board = write_board(data)  # the board links to them (when reports were made already)
+    if board is not None:
+        say(args, f"Đã cập nhật bảng theo dõi {board}")
     counted = {
         k: sum(1 for p in paths if p.suffix == ".docx" and _kind(p.stem) == k) for k in kinds
     }
     said = ", ".join(f"{n} {NAMES[k]}" for k, n in counted.items())
-    say(args, f"Đã ghi {said} (DOCX, kèm HTML hoặc XLSX) tại {data.paths.reports / 'khen-thuong'}")
+    say(args, f"Đã ghi {said} (DOCX, kèm HTML hoặc XLSX) tại {data.paths.reports}")
     return 0
 
 
 def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
-              only: str | Collection[str] | None = None) -> list[Path]:  # fmt: skip
+              only: str | Collection[str] | None = None, day: dt.date | None = None) -> list[Path]:  # fmt: skip
     """Write the award documents of the chosen kinds (of some units only) to reports/khen-thuong."""
     from qptd_tools.export.award_docs import write_documents
-    from qptd_tools.export.award_lists import signers_of, write_lists
+    from qptd_tools.export.award_lists import chosen_units, signers_of, write_lists
+    from qptd_tools.export.reminders import issuer_of
 
     cat = data.catalog
     subs = data.submissions
@@ -57,11 +65,24 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
         paths += write_lists(enriched, cat, folder, only=only, sample=sample,
                              signers=signers_of(data.conferences))  # fmt: skip
     paths += write_documents(enriched, cat, data.conferences, folder, only=only, sample=sample,
-                             kinds=tuple(k for k in kinds if k != "list"))  # fmt: skip
+                             kinds=tuple(k for k in kinds if k in ("decision", "submission")))  # fmt: skip
+    if "reminder" in kinds:
+        from qptd_tools.export.reminders import write_reminders
+
+        board = deadlines.board(
+            cat.units, data.conferences, cat.deadlines, awards.district_of(cat.units)
+        )
+        chosen = chosen_units(only)
+        if chosen is not None:
+            board = board.loc[board["unit_code"].map(lambda c: issuer_of(cat, c) in chosen)]
+        paths += write_reminders(board, cat, set(data.submissions["unit_code"]), data.paths.reports / "don-doc",
+                                 signers_of(data.conferences), sample=sample, day=day)  # fmt: skip
     return paths
 
 
 def _kind(stem: str) -> str:
+    if stem.startswith("cong-van-"):
+        return "reminder"
     if stem.startswith("quyet-dinh-"):
         return "decision"
     return "submission" if stem.startswith("to-trinh-") else "list"

@@ -339,11 +339,35 @@ def _letterhead(document: Any, meta: dict[str, Any]) -> None:
     number = meta.get("number") or "\u00a0" * 8
     left, right = table.rows[1].cells
     if meta.get("symbol"):  # a list attached to another document has no number of its own
-        _cell_para(left, f"Số: {number}/{meta['symbol']}", size=13, after=6)
+        _cell_para(
+            left, f"Số: {number}/{meta['symbol']}", size=13, after=0 if meta.get("abstract") else 6
+        )
+    if meta.get("abstract"):  # a letter's subject, "V/v …", under its number
+        _cell_para(left, meta["abstract"], size=12, new=True, after=6)
     _cell_para(right, f"{meta['place']}, {meta['date_text']}", size=14, italic=True, after=6)
 
 
+def _addressees(document: Any, names: list[str]) -> None:
+    """Write a letter's "Kính gửi:": one name on its line, several as a list under it."""
+    if len(names) == 1:
+        _para(
+            document, f"Kính gửi: {names[0]}.", align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=12
+        )
+        return
+    _para(
+        document, "Kính gửi:", align=WD_ALIGN_PARAGRAPH.LEFT, before=12, after=0
+    ).paragraph_format.left_indent = Cm(3)
+    for i, name in enumerate(names):
+        last = i == len(names) - 1
+        line = _para(document, f"- {name}{'.' if last else ';'}", align=WD_ALIGN_PARAGRAPH.LEFT,
+                     after=12 if last else 0)  # fmt: skip
+        line.paragraph_format.left_indent = Cm(4.5)
+
+
 def _title(document: Any, meta: dict[str, Any]) -> None:
+    if meta.get("addressees"):  # a letter (công văn): no centred title, its abstract is above
+        _addressees(document, list(meta["addressees"]))
+        return
     _para(document, meta["title"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=0)
     _para(document, meta["subject"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     if meta.get("attached"):  # "(Kèm theo Quyết định số … ngày … của …)"

@@ -121,11 +121,13 @@ def table_html(block: Mapping[str, Any]) -> str:
             cells.append(f'<td class="{esc(align[c])}" style="{inline}"{attr}>{esc(value)}</td>')
         css = f' class="{esc(styles[r])}"' if r < len(styles) and styles[r] else ""
         body.append(f"<tr{css}>" + "".join(cells) + "</tr>")
-    caption = f"Bảng {block['number']}. {block['caption']}"
+    # a table of a letter or a submission has no number or caption of its own (as in the DOCX)
+    title = f"Bảng {block['number']}. {block['caption']}"
+    caption = f"<caption>{esc(title)}</caption>" if block.get("caption") else ""
     note = f'<p class="table-note">{esc(block["note"])}</p>' if block.get("note") else ""
     source = f'<p class="source">{esc(block["source"])}</p>' if block.get("source") else ""
     wide = " wide" if block.get("wide") else ""
-    return (f'<div class="table{wide}"><table id="bang-{block["number"]}"><caption>{esc(caption)}</caption>'
+    return (f'<div class="table{wide}"><table id="bang-{block["number"]}">{caption}'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{note}{source}</div>')  # fmt: skip
 
 
