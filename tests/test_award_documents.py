@@ -7,6 +7,7 @@ force on its date, and a twin HTML page."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -266,6 +267,8 @@ def test_decisions_and_submissions_print_whole_with_their_signature(written, tmp
         "tinh-du-thao": folder / "06" / "quyet-dinh-khen-thuong-tinh-du-thao.docx",
         "tinh-qk1": folder / "06" / "to-trinh-qk1.docx",
         "tinh-don-doc": folder.parent / "don-doc" / "06" / "cong-van-don-doc.docx",
+        "tinh-du-toan": folder.parent / "du-toan" / "06" / "du-toan.docx",
+        "xa-du-toan": folder.parent / "du-toan" / "01858" / "du-toan.docx",
     }
     for name, path in chosen.items():
         shutil.copy(path, tmp_path / f"{name}.docx")
@@ -287,6 +290,9 @@ def test_decisions_and_submissions_print_whole_with_their_signature(written, tmp
         if stem.startswith("cong-van"):  # a letter: its abstract under the number, no title
             assert "V/v đôn đốc" in first and "Kính gửi" in first, name
             closing = "báo cáo rõ lý do./."
+        elif stem == "du-toan":
+            assert "DỰ TOÁN KINH PHÍ" in first and "Tổng cộng" in first, name
+            closing = "đồng./."
         else:
             assert "Căn cứ" in first and ("QUYẾT ĐỊNH" in first or "TỜ TRÌNH" in first), name
             closing = (
@@ -348,3 +354,46 @@ def test_reminders_follow_the_board_when_many_units_are_late(cat, sample_store_d
         for code, items in letter.units:
             assert items and all(i.endswith(".") for i in items)
             assert R.issuer_of(cat, code) == letter.issuer
+
+
+# --- budget estimates (dự toán kinh phí, seed IV) ---------------------------------------------
+def _number_of(text: str) -> int:
+    return int(text.replace(".", "")) if text not in ("", "…") else 0
+
+
+def test_each_conference_holder_estimates_what_its_own_budget_pays(written, cat):
+    folder, data, _ = written
+    reports = folder.parent
+    money = pd.DataFrame(
+        json.loads(qptd(reports.parent, "awards", "--view", "money", "--format", "json"))
+    )
+    holders = set(cat.units.loc[cat.units["level"].isin(["xa", "huyen", "tinh"]), "unit_code"])
+    made = {p.parent.name for p in (reports / "du-toan").glob("*/du-toan.docx")}
+    assert made == holders and len(made) == 131
+    people = data.conferences.set_index("unit_code")["participants"]
+    rates = cat.conference_costs.set_index(["level", "code"])
+    for unit in sorted(holders):
+        path = reports / "du-toan" / unit / "du-toan.docx"
+        rows = [[c.text for c in r.cells] for r in docx.Document(str(path)).tables[1].rows[1:]]
+        split = next(i for i, r in enumerate(rows) if r[0] == "II")
+        awards_part, conference_part, total = rows[1:split], rows[split + 1 : -1], rows[-1]
+        paid = money.loc[money["payer_code"] == unit]
+        # the award money equals `qptd awards --view money` for this payer
+        assert _number_of(rows[0][5]) == round(paid["amount"].sum()), unit
+        assert sum(_number_of(r[3]) for r in awards_part) == paid["records"].sum(), unit
+        for r in awards_part:
+            assert _number_of(r[3]) * _number_of(r[4]) == _number_of(r[5]), (unit, r)
+        # the conference at the catalogue's rates for the level, with the workbook's delegates
+        level = str(cat.unit(unit)["level"])
+        delegates = people.get(unit)
+        for r in conference_part:
+            code = next(
+                c
+                for (lv, c), row in rates.iterrows()
+                if lv == level and r[1].startswith(row["item"])
+            )
+            if rates.at[(level, code), "basis"] == "participant" and pd.notna(delegates):
+                assert _number_of(r[3]) == int(delegates), (unit, r)
+            assert _number_of(r[4]) == round(rates.at[(level, code), "rate"]), (unit, r)
+        assert _number_of(total[5]) == _number_of(rows[0][5]) + _number_of(rows[split][5]), unit
+        assert path.with_suffix(".html").is_file()

@@ -40,6 +40,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "levels": schemas.LevelRow,
     "authorities": schemas.AuthorityRow,
     "legal_bases": schemas.LegalBasisRow,
+    "conference_costs": schemas.ConferenceCostRow,
     "outline_titles": schemas.OutlineTitleRow,
     "wording": schemas.WordingRow,
 }
@@ -98,6 +99,7 @@ class Catalog:
     levels: pd.DataFrame
     authorities: pd.DataFrame
     legal_bases: pd.DataFrame
+    conference_costs: pd.DataFrame
     outline_titles: pd.DataFrame
     wording: pd.DataFrame
     views: schemas.Views
@@ -377,6 +379,7 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
         "levels",
         "authorities",
         "legal_bases",
+        "conference_costs",
         "outline_titles",
         "wording",
     ):

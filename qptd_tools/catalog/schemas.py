@@ -211,6 +211,24 @@ class AuthorityRow(_Row):
     source: str
 
 
+class ConferenceCostRow(_Row):
+    """One cost of a level's half-day conference (``conference_costs.csv``).
+
+    ``basis`` says what the rate is multiplied by: the conference, each participant, or each
+    award presented there. ``confirmed`` is false for a rate no document confirms yet.
+    """
+
+    code: str = Field(pattern=r"^[A-Z0-9_]+$")
+    order: int
+    item: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    basis: Literal["conference", "participant", "award"]
+    level: Level
+    rate: float = Field(ge=0)
+    confirmed: bool
+    source: str
+
+
 class LegalBasisRow(_Row):
     """One legal basis ("Căn cứ …") of the review's documents (``legal_bases.csv``).
 

@@ -111,9 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub("documents", cmd_documents, "Ghi danh sách, quyết định và tờ trình khen thưởng.")
     p.add_argument("--unit", metavar="MÃ", help="Chỉ văn bản mang tiêu đề của một đơn vị.")
-    p.add_argument("--kind", default="list,decision,submission,reminder", metavar="LOẠI,…",
+    p.add_argument("--kind", default="list,decision,submission,budget,reminder", metavar="LOẠI,…",
                    help="list: danh sách; decision: quyết định; submission: tờ trình; "
-                        "reminder: công văn đôn đốc (mặc định cả bốn).")  # fmt: skip
+                        "budget: dự toán kinh phí; reminder: công văn đôn đốc (mặc định tất cả).")  # fmt: skip
     p.add_argument("--date", type=day, metavar="NGÀY",
                    help="Ngày của công văn đôn đốc (15/9/2019 hoặc 2019-09-15; mặc định: ngày sau "
                         "hạn cuối của các đơn vị được đôn đốc).")  # fmt: skip

@@ -12,9 +12,9 @@ from qptd_tools.cli.common import loaded, out, say
 from qptd_tools.core.errors import UsageInvalid, fail
 from qptd_tools.store.workspace import WorkspaceData
 
-KINDS = ("list", "decision", "submission", "reminder")
+KINDS = ("list", "decision", "submission", "budget", "reminder")
 NAMES = {"list": "danh sách", "decision": "quyết định", "submission": "tờ trình",
-         "reminder": "công văn đôn đốc"}  # fmt: skip
+         "budget": "dự toán kinh phí", "reminder": "công văn đôn đốc"}  # fmt: skip
 
 
 def kinds_of(text: str) -> tuple[str, ...]:
@@ -66,6 +66,15 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
                              signers=signers_of(data.conferences))  # fmt: skip
     paths += write_documents(enriched, cat, data.conferences, folder, only=only, sample=sample,
                              kinds=tuple(k for k in kinds if k in ("decision", "submission")))  # fmt: skip
+    if "budget" in kinds:
+        from qptd_tools.export.budget import write_budgets
+
+        money = awards.money(enriched, cat.units, cat.award_rates, cat.base_salary,
+                             rounding=cat.review.award_rounding_dong,
+                             reference_date=cat.review.award_reference_date, authorities=cat.authorities)  # fmt: skip
+        money["scope"] = awards.deciding_unit(enriched, cat.units).to_numpy()
+        paths += write_budgets(money, cat, data.conferences, data.paths.reports / "du-toan",
+                               signers_of(data.conferences), only=chosen_units(only), sample=sample)  # fmt: skip
     if "reminder" in kinds:
         from qptd_tools.export.reminders import write_reminders
 
@@ -83,6 +92,8 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
 def _kind(stem: str) -> str:
     if stem.startswith("cong-van-"):
         return "reminder"
+    if stem.startswith("du-toan"):
+        return "budget"
     if stem.startswith("quyet-dinh-"):
         return "decision"
     return "submission" if stem.startswith("to-trinh-") else "list"

@@ -126,6 +126,7 @@ def _links(reports: Path, code: str, authorities: Mapping[str, str]) -> list[tup
     candidates += [
         (_list_label(p.stem, authorities), f"khen-thuong/{code}/{p.name}", False) for p in lists
     ]
+    candidates.append(("Dự toán kinh phí", f"du-toan/{code}/du-toan.html", False))
     candidates.append(("Công văn đôn đốc", f"don-doc/{code}/cong-van-don-doc.html", False))
     candidates.append(("Sổ tay (.ipynb)", f"{code}/{code}.ipynb", True))
     return [c for c in candidates if (reports / c[1]).is_file()]
