@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from qptd_tools.cli import main
+from qptd_tools.store.workspace import WorkspaceData
 
 from .conftest import COMMUNE, write_workbook
 
@@ -220,3 +221,29 @@ def test_progress_bars_count_in_vietnamese_and_hide_when_nothing_runs(workspace,
     assert main([*root, "run", "--unit", "01858", "--formats", "html"]) == 0  # nothing changed
     again = capsys.readouterr().err
     assert "it/s" not in again and "0/0" not in again and "0đơn vị" not in again
+
+
+def test_the_provinces_award_numbers_are_checked_and_their_absence_is_said(workspace, capsys):
+    """Guidance 297, III.C: the province sets the numbers in a separate document. Without them
+    `qptd check` says so once; with the workspace's award_quotas.csv it counts per unit."""
+    root = ["--root", str(workspace)]
+    main([*root, "check", "--format", "json"])
+    codes = [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert codes.count("QPTD-A010") == 1 and "QPTD-A006" not in codes
+    (workspace / "catalog").mkdir()
+    (workspace / "catalog" / "award_quotas.csv").write_text(
+        "form,level,recipient_type,max_count,criteria,source\n"
+        "GK_UBX,xa,ca_nhan,2,Tiêu biểu trong phong trào thi đua ở cơ sở,HD297.III.B\n"
+        "GK_UBX,xa,tap_the,50,,HD297.III.B\n",
+        encoding="utf-8",
+    )
+    main([*root, "check", "--format", "json"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    over = [f for f in found if f["code"] == "QPTD-A006"]
+    assert "QPTD-A010" not in {f["code"] for f in found}
+    data = WorkspaceData(workspace)
+    people = data.awards.loc[
+        (data.awards["form"] == "GK_UBX") & (data.awards["recipient_type"] == "ca_nhan")
+    ]
+    expected = {u for u, n in people.groupby("unit_code").size().items() if n > 2}
+    assert expected and {f["unit_code"] for f in over} == expected  # collectives (≤ 50) never

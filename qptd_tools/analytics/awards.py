@@ -159,7 +159,8 @@ def checks(
     from a level that does not propose this form; ``QPTD-A005`` the same person or
     collective twice for the same form under the same deciding authority (matched across
     diacritics, spacing and case); ``QPTD-A006`` more records than the catalogue's quota;
-    ``QPTD-A007`` a recipient group of the other recipient type.
+    ``QPTD-A007`` a recipient group of the other recipient type; ``QPTD-A010`` no quota set
+    at all (the province's numbers are not in the workspace: nothing could be counted).
     """
     catalog = forms.set_index("code")
     names = catalog["name"]
@@ -220,9 +221,18 @@ def checks(
                         rec,
                         f"Có thể trùng: {names[form]} đề nghị {len(cluster)} lần cho {shown}.",
                     )
+    if quotas.empty and len(enriched):  # Guidance 297, III.C: the numbers come separately
+        root = _root(units)
+        rows.append(("QPTD-A010", root, "", "",
+                     "Chưa có số lượng khen thưởng do tỉnh giao (Hướng dẫn 297, mục III.C: văn bản riêng): "
+                     "chưa kiểm tra được số lượng; ghi vào catalog/award_quotas.csv của thư mục làm việc "
+                     "(hình thức, cấp, đối tượng, số tối đa mỗi đơn vị, tiêu chuẩn)."))  # fmt: skip
     for quota in quotas.itertuples():
+        kind = str(getattr(quota, "recipient_type", "") or "")
         counted = enriched.loc[
-            (enriched["form"] == quota.form) & (enriched["unit_level"] == quota.level)
+            (enriched["form"] == quota.form)
+            & (enriched["unit_level"] == quota.level)
+            & ((enriched["recipient_type"] == kind) if kind else True)
         ]
         for _, part in counted.groupby("unit_code"):
             if len(part) > quota.max_count:

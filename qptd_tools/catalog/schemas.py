@@ -138,11 +138,17 @@ class DeadlineRow(_Row):
 
 
 class AwardQuotaRow(_Row):
-    """At most ``max_count`` records of a form per unit of a level (``award_quotas.csv``)."""
+    """The province's numbers for a form (``award_quotas.csv``; Guidance 297, III.C).
+
+    At most ``max_count`` records of ``form`` per unit of ``level``, for one recipient type
+    (``tap_the``, ``ca_nhan``) or both (empty); ``criteria`` quotes the province's criteria.
+    """
 
     form: str
     level: Level
+    recipient_type: Literal["tap_the", "ca_nhan", ""] = ""
     max_count: int = Field(ge=0)
+    criteria: str = ""
     source: str
 
 
