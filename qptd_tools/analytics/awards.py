@@ -159,8 +159,7 @@ def checks(
     from a level that does not propose this form; ``QPTD-A005`` the same person or
     collective twice for the same form under the same deciding authority (matched across
     diacritics, spacing and case); ``QPTD-A006`` more records than the catalogue's quota;
-    ``QPTD-A007`` a recipient group of the other recipient type; ``QPTD-A010`` no quota set
-    at all (the province's numbers are not in the workspace: nothing could be counted).
+    ``QPTD-A007`` a recipient group of the other recipient type.
     """
     catalog = forms.set_index("code")
     names = catalog["name"]
@@ -221,12 +220,6 @@ def checks(
                         rec,
                         f"Có thể trùng: {names[form]} đề nghị {len(cluster)} lần cho {shown}.",
                     )
-    if quotas.empty and len(enriched):  # Guidance 297, III.C: the numbers come separately
-        root = _root(units)
-        rows.append(("QPTD-A010", root, "", "",
-                     "Chưa có số lượng khen thưởng do tỉnh giao (Hướng dẫn 297, mục III.C: văn bản riêng): "
-                     "chưa kiểm tra được số lượng; ghi vào catalog/award_quotas.csv của thư mục làm việc "
-                     "(hình thức, cấp, đối tượng, số tối đa mỗi đơn vị, tiêu chuẩn)."))  # fmt: skip
     for quota in quotas.itertuples():
         kind = str(getattr(quota, "recipient_type", "") or "")
         counted = enriched.loc[
@@ -395,4 +388,18 @@ def order_findings(
                          f"{len(part)} hồ sơ đề nghị {names[scope]} khen thưởng gửi ngày "
                          f"{vnformat.date_short(day.date())}, sau hội nghị sơ kết của {names[scope]} "
                          f"({vnformat.date_short(conference.date())}): không kịp xét và trao tại hội nghị."))  # fmt: skip
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def missing_quotas(quotas: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Return ``QPTD-A010`` once, for the province, when no award numbers are set.
+
+    Guidance 297, III.C leaves them to a separate document; without them no count is checked.
+    """
+    rows: list[tuple[str, str, str, str, str]] = []
+    if quotas.empty:
+        rows.append(("QPTD-A010", _root(units), "", "",
+                     "Chưa có số lượng khen thưởng do tỉnh giao (Hướng dẫn 297, mục III.C: văn bản riêng): "
+                     "chưa kiểm tra được số lượng; ghi vào catalog/award_quotas.csv của thư mục làm việc "
+                     "(hình thức, cấp, đối tượng, số tối đa mỗi đơn vị, tiêu chuẩn)."))  # fmt: skip
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

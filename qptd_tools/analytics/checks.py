@@ -123,6 +123,7 @@ def run(
             cat.level_words,
         ),
         awards.order_findings(enriched, units, conferences),
+        awards.missing_quotas(cat.award_quotas, units),
         deadlines.findings(board),
     ]
     found = pd.concat([_frame(p, names) for p in parts if len(p)], ignore_index=True)
