@@ -85,7 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     say(args, "Bước 4/4: danh sách, quyết định, tờ trình khen thưởng; báo cáo (sổ tay, HTML, DOCX) "
               f"cho {len(units)} đơn vị")  # fmt: skip
     documents = write_all(data, only=units if args.district else None)
-    say(args, f"  {len(documents)} tệp khen thưởng tại {ws.reports / 'khen-thuong'}")
+    say(args, f"  {len(documents)} tệp văn bản (khen thưởng, dự toán, đôn đốc) tại {ws.reports}")
     result = Batch(data, units, progress=not args.quiet).run()
     out(args, summary_line(result))
     out(args, f"Kho dữ liệu: {ws.processed}")
