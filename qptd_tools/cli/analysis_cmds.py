@@ -121,16 +121,11 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def _award_lists(args: argparse.Namespace, data: WorkspaceData) -> int:
-    from qptd_tools.export.award_lists import signers_of, write_lists
+    from qptd_tools.cli.document_cmds import write_all
 
-    cat = data.catalog
-    subs = data.submissions
-    sample = bool(subs["is_sample"].any()) if len(subs) else False
     folder = data.paths.reports / "khen-thuong"
-    enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
-    only = cat.resolve(args.unit) if args.unit else None
-    paths = write_lists(enriched, cat, folder, only=only, sample=sample,
-                        signers=signers_of(data.conferences))  # fmt: skip
+    only = data.catalog.resolve(args.unit) if args.unit else None
+    paths = write_all(data, ("list",), only)
     for path in paths:
         out(args, str(path))
     say(args, f"Đã ghi {len(paths) // 2} danh sách khen thưởng (DOCX và XLSX) tại {folder}")

@@ -60,10 +60,11 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
     sample = bool(subs["is_sample"].any()) if len(subs) else False
     folder = data.paths.reports / "khen-thuong"
     enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
+    signers = signers_of(data.conferences)
     paths: list[Path] = []
     if "list" in kinds:
         paths += write_lists(enriched, cat, folder, only=only, sample=sample,
-                             signers=signers_of(data.conferences))  # fmt: skip
+                             signers=signers)  # fmt: skip
     paths += write_documents(enriched, cat, data.conferences, folder, only=only, sample=sample,
                              kinds=tuple(k for k in kinds if k in ("decision", "submission")))  # fmt: skip
     if "budget" in kinds:
@@ -74,7 +75,7 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
                              reference_date=cat.review.award_reference_date, authorities=cat.authorities)  # fmt: skip
         money["scope"] = awards.deciding_unit(enriched, cat.units).to_numpy()
         paths += write_budgets(money, cat, data.conferences, data.paths.reports / "du-toan",
-                               signers_of(data.conferences), only=chosen_units(only), sample=sample)  # fmt: skip
+                               signers, only=chosen_units(only), sample=sample)  # fmt: skip
     if "reminder" in kinds:
         from qptd_tools.export.reminders import write_reminders
 
@@ -85,7 +86,7 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
         if chosen is not None:
             board = board.loc[board["unit_code"].map(lambda c: issuer_of(cat, c) in chosen)]
         paths += write_reminders(board, cat, set(data.submissions["unit_code"]), data.paths.reports / "don-doc",
-                                 signers_of(data.conferences), sample=sample, day=day)  # fmt: skip
+                                 signers, sample=sample, day=day)  # fmt: skip
     return paths
 
 

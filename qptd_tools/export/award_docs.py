@@ -54,7 +54,9 @@ class AwardDocument:
         authority = self.award_list.authority.replace("_", "-")
         if self.kind == "submission":
             return f"to-trinh-{authority}"
-        number = L.slug(self.award_list.decision_no) or "du-thao"
+        if self.award_list.draft:
+            return f"quyet-dinh-khen-thuong-{authority}-du-thao"
+        number = L.slug(self.award_list.decision_no) or "chua-co-so"
         return f"quyet-dinh-khen-thuong-{authority}-{number}"
 
 
@@ -97,11 +99,6 @@ def _amounts(cat: Catalog, award_list: L.AwardList) -> pd.DataFrame:
                         rounding=cat.review.award_rounding_dong,
                         reference_date=award_list.decision_date.date() if award_list.decision_date is not None
                         else cat.review.award_reference_date, authorities=cat.authorities)  # fmt: skip
-
-
-def _counted(records: pd.DataFrame) -> str:
-    """Say how many: "2 tập thể và 5 cá nhân"."""
-    return L.total_text(records)
 
 
 def _money_sentence(cat: Catalog, award_list: L.AwardList) -> tuple[str, float]:
@@ -166,7 +163,7 @@ def _decision(cat: Catalog, award_list: L.AwardList, signers: Mapping[str, tuple
                  "keep_with_signature": 1,
                  "recipients": [r.format(**words) for r in rules["recipients"]]})  # fmt: skip
     chair = f"CHỦ TỊCH ỦY BAN NHÂN DÂN {str(words['unit']).upper()}"
-    given = "; ".join(f"{_form_name(cat, str(part['form'].iloc[0]), scope)} cho {_counted(part)}"
+    given = "; ".join(f"{_form_name(cat, str(part['form'].iloc[0]), scope)} cho {L.total_text(part)}"
                       for _, part in award_list.records.groupby("form_order", sort=True))  # fmt: skip
     money, _ = _money_sentence(cat, award_list)
     draft = [
@@ -215,11 +212,9 @@ def _submission(cat: Catalog, award_list: L.AwardList, signers: Mapping[str, tup
         meta["authority"] = "TM. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"
         meta["signer_title"] = "CHỦ TỊCH"
     who = (
-        "Hội đồng Thi đua - Khen thưởng " + str(words["unit"])
+        f"Hội đồng Thi đua - Khen thưởng {words['unit']}"
         if council
-        else (
-            f"Ủy ban nhân dân {words['unit']}" if level in LOCAL else str(cat.unit(issuer)["name"])
-        )
+        else docmeta.body_name(cat, issuer)
     )
     counts = (
         award_list.records.groupby(["form_order", "form"])["recipient_type"]
@@ -254,7 +249,7 @@ def _submission(cat: Catalog, award_list: L.AwardList, signers: Mapping[str, tup
         {"kind": "paragraph", "style": "body",
          "text": f"Căn cứ thành tích của các tập thể, cá nhân trong xây dựng nền quốc phòng toàn dân giai đoạn "
                  f"{words['start']} - {words['end']}, {who} kính trình {decider} xem xét, khen thưởng "
-                 f"{_counted(award_list.records)} (có danh sách và hồ sơ kèm theo), cụ thể như sau:"},
+                 f"{L.total_text(award_list.records)} (có danh sách và hồ sơ kèm theo), cụ thể như sau:"},
         {"kind": "table", "number": 1, "caption": "", "columns": ["STT", "Hình thức khen thưởng", "Tập thể", "Cá nhân", "Cộng"],
          "rows": rows, "align": ["center", "left", "right", "right", "right"]},
         {"kind": "paragraph", "style": "body", "text": f"Kính trình {decider} xem xét, quyết định./."},

@@ -131,8 +131,7 @@ def own_council(cat: Catalog, award_list: AwardList) -> bool:
 def _subject(cat: Catalog, award_list: AwardList) -> tuple[str, str]:
     """Return the list's subject and the line saying what it is attached to."""
     review = cat.review.title[:1].lower() + cat.review.title[1:]
-    issuer = f"Ủy ban nhân dân {cat.place(award_list.issuer)}" if cat.unit(award_list.issuer)["level"] in (
-        "xa", "huyen", "tinh") else str(cat.unit(award_list.issuer)["name"])  # fmt: skip
+    issuer = docmeta.body_name(cat, award_list.issuer)
     decider = authority_name(cat, award_list)
     if award_list.decided:
         day = award_list.decision_date

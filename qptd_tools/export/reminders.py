@@ -104,13 +104,6 @@ def reminders(board: pd.DataFrame, cat: Catalog, submitted: Collection[str],
     return out
 
 
-def _addressee(cat: Catalog, unit_code: str) -> str:
-    unit = cat.unit(unit_code)
-    if unit["level"] in ("xa", "huyen"):
-        return f"Ủy ban nhân dân {cat.place(unit_code)}"
-    return str(unit["name"])
-
-
 def _document(
     cat: Catalog, reminder: Reminder, signers: Mapping[str, tuple[str, str]], sample: bool
 ) -> Document:
@@ -126,12 +119,12 @@ def _document(
     signer, title = signers.get(reminder.issuer, ("", ""))
     meta = docmeta.document(cat, reminder.issuer, day=reminder.day, signer=signer, signer_title=title,
                             sample=sample)  # fmt: skip
-    addressees = [_addressee(cat, code) for code, _ in reminder.units]
+    addressees = [docmeta.body_name(cat, code) for code, _ in reminder.units]
     meta.update({"title": "", "subject": "", "abstract": str(frame["abstract"]).format(**words),
                  "symbol": frame["symbol"], "kind": "reminder", "keep_with_signature": 1,
                  "addressees": addressees,
                  "recipients": ["Như trên;", *(str(r).format(**words) for r in frame["recipients"])]})  # fmt: skip
-    rows = [[str(i), _addressee(cat, code), " ".join(items)]
+    rows = [[str(i), docmeta.body_name(cat, code), " ".join(items)]
             for i, (code, items) in enumerate(reminder.units, start=1)]  # fmt: skip
     when = vnformat.date_prose(reminder.day) if reminder.day else "nay"
     body: list[dict[str, Any]] = [

@@ -38,6 +38,14 @@ def place_name(cat: Catalog, unit_code: str) -> str:
     return cat.review.province_name
 
 
+def body_name(cat: Catalog, unit_code: str) -> str:
+    """Name a unit as a body in prose: "Ủy ban nhân dân xã Dương Quang", "Sở Nội vụ"."""
+    unit = cat.unit(unit_code)
+    if unit["level"] in ("xa", "huyen", "tinh"):
+        return f"Ủy ban nhân dân {cat.place(unit_code)}"
+    return str(unit["name"])
+
+
 def _children_words(cat: Catalog, unit_code: str) -> str:
     """Name the units directly below as a distribution list does: "các xã", "các phường, xã"."""
     kids = cat.children(unit_code)
