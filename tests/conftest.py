@@ -13,12 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from qptd_tools.analytics import awards
 from qptd_tools.catalog import load_catalog
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.ingest import ingest
 from qptd_tools.intake.template import Filling, build_workbook, save_workbook
 from qptd_tools.sample.generate import write_sample
 from qptd_tools.store.snapshots import Store
+from qptd_tools.store.workspace import WorkspaceData
 
 COMMUNE = "01849"  # Xã Dương Quang, Thành phố Bắc Kạn
 
@@ -112,6 +114,23 @@ def province_batch(tmp_path_factory, sample_store_dir):
     findings = pd.DataFrame(json.loads(qptd(root, "check", "--format", "json"))["findings"])
     board = pd.DataFrame(json.loads(qptd(root, "deadlines", "--format", "json")))
     return root, findings, board
+
+
+@pytest.fixture(scope="session")
+def written(tmp_path_factory, sample_store_dir):
+    """`qptd documents` on the whole sample, as a user runs it; with what it was made from."""
+    src, _ = sample_store_dir
+    root = tmp_path_factory.mktemp("documents") / "ws"
+    shutil.copytree(src, root / "data" / "processed")
+    said = qptd(root, "documents")
+    assert said.count("\n") > 500, said[-500:]  # every file written is printed
+    data = WorkspaceData(root)
+    cat = data.catalog
+    enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
+    enriched["scope"] = awards.deciding_unit(enriched, cat.units)
+    money = awards.money_of(enriched, cat)
+    enriched["amount"] = money["amount"].to_numpy()
+    return root / "reports" / "khen-thuong", data, enriched
 
 
 def _chromium() -> str:

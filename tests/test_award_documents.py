@@ -22,30 +22,10 @@ from qptd_tools.core import vnformat
 from qptd_tools.export import award_docs
 from qptd_tools.export.award_lists import slug
 from qptd_tools.store.snapshots import Store
-from qptd_tools.store.workspace import WorkspaceData
 
 from .conftest import office, qptd
 
 LOCAL = ("xa", "huyen", "tinh")
-
-
-@pytest.fixture(scope="module")
-def written(tmp_path_factory, sample_store_dir):
-    """`qptd documents` on the whole sample, as a user runs it; with what it was made from."""
-    src, _ = sample_store_dir
-    root = tmp_path_factory.mktemp("documents") / "ws"
-    shutil.copytree(src, root / "data" / "processed")
-    said = qptd(root, "documents")
-    assert said.count("\n") > 500, said[-500:]  # every file written is printed
-    data = WorkspaceData(root)
-    cat = data.catalog
-    enriched = awards.enrich(data.awards, cat.units, cat.award_forms)
-    enriched["scope"] = awards.deciding_unit(enriched, cat.units)
-    money = awards.money(enriched, cat.units, cat.award_rates, cat.base_salary,
-                         rounding=cat.review.award_rounding_dong,
-                         reference_date=cat.review.award_reference_date, authorities=cat.authorities)  # fmt: skip
-    enriched["amount"] = money["amount"].to_numpy()
-    return root / "reports" / "khen-thuong", data, enriched
 
 
 def _texts(path) -> list[str]:

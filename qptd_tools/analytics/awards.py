@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from qptd_tools.catalog import Catalog
 from qptd_tools.core import vnformat
 from qptd_tools.core.vnformat import fold, same_name
 
@@ -319,6 +320,21 @@ def money(
         names.get(p, payers.get(pb, pb)) if p else payers.get(pb, pb)
         for p, pb in zip(payer, out["paid_by"], strict=True)
     ]
+    return out
+
+
+def money_of(
+    enriched: pd.DataFrame, cat: Catalog, reference_date: dt.date | None = None
+) -> pd.DataFrame:
+    """Return :func:`money` of records with the review's rates, and the deciding unit (``scope``).
+
+    ``reference_date`` (default the review's) prices the records without a decision date.
+    """
+    out = money(enriched, cat.units, cat.award_rates, cat.base_salary,
+                rounding=cat.review.award_rounding_dong,
+                reference_date=reference_date or cat.review.award_reference_date,
+                authorities=cat.authorities)  # fmt: skip
+    out["scope"] = deciding_unit(enriched, cat.units).to_numpy() if len(enriched) else []
     return out
 
 

@@ -2,7 +2,7 @@
 
 ``QPTD-C00x`` completeness, ``QPTD-C101`` consistency of a reported total with its
 children, ``QPTD-C102`` year-on-year outliers, ``QPTD-C103`` a probable double count, ``QPTD-A00x`` award checks, ``QPTD-S00x``
-deadlines. Pure: the caller passes the catalogue and the stored tables.
+deadlines and the conference plans' dates. Pure: the caller passes the catalogue and the stored tables.
 """
 
 from __future__ import annotations
@@ -43,6 +43,12 @@ def _frame(found: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     out = found.reindex(columns=COLUMNS)
     out["unit_name"] = out["unit_code"].map(names)
     return out
+
+
+def plan_dates(cat: Catalog, board: pd.DataFrame) -> pd.DataFrame:
+    """Date each conference plan by the review's rules (:func:`deadlines.plan_dates`)."""
+    return deadlines.plan_dates(board, cat.review.plan_lead_days,
+                                cat.review.proposed_days_before_deadline, pd.Timestamp(cat.guidance_date))  # fmt: skip
 
 
 def run(
@@ -125,6 +131,9 @@ def run(
         awards.order_findings(enriched, units, conferences),
         awards.missing_quotas(cat.award_quotas, units),
         deadlines.findings(board),
+        deadlines.plan_findings(
+            plan_dates(cat, board), cat.review.plan_lead_days, pd.Timestamp(cat.guidance_date)
+        ),
     ]
     found = pd.concat([_frame(p, names) for p in parts if len(p)], ignore_index=True)
     if found.empty:

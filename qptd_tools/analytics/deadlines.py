@@ -116,6 +116,66 @@ def findings(board_: pd.DataFrame) -> pd.DataFrame:
                      f"Báo cáo đề ngày {_day(r.report_date)}, trước ngày hội nghị sơ kết "
                      f"{_day(r.conference_date)}: báo cáo sơ kết được trình bày tại hội nghị nên "
                      "không thể có trước hội nghị; kiểm tra lại hai ngày."))  # fmt: skip
+    return _findings(rows)
+
+
+def _findings(rows: list[tuple[object, ...]]) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     out["days_late"] = out["days_late"].astype("Int64")
     return out
+
+
+def working_day_on_or_before(day: pd.Timestamp) -> pd.Timestamp:
+    """Return ``day``, or the Friday before when it falls on a Saturday or Sunday."""
+    while day.weekday() >= 5:
+        day -= pd.Timedelta(days=1)
+    return day
+
+
+PLAN_COLUMNS = ["unit_code", "level", "conference_date", "proposed", "plan_date", "earliest"]
+
+
+def plan_dates(
+    board_: pd.DataFrame,
+    lead_days: dict[str, int],
+    proposed_before: int,
+    earliest: pd.Timestamp,
+) -> pd.DataFrame:
+    """Date the conference plan of each conference-holding unit from its conference.
+
+    A unit's conference is the date it gave, else one proposed ``proposed_before`` days before
+    its level's deadline (on a weekday; ``proposed`` True). Its plan is dated ``lead_days`` of
+    its level before that (the assignments are counted back from the conference), and never
+    before ``earliest`` — the guidance the plan carries out: a plan that cannot be dated early
+    enough is dated ``earliest`` and flagged by :func:`plan_findings` (``earliest`` True).
+    """
+    rows = []
+    for r in board_.loc[board_["level"].isin(list(lead_days))].itertuples():
+        held = r.conference_date
+        proposed = pd.isna(held)
+        if proposed:
+            due = r.conference_deadline
+            if pd.isna(due):
+                continue
+            held = working_day_on_or_before(due - pd.Timedelta(days=proposed_before))
+        plan = held - pd.Timedelta(days=lead_days[r.level])
+        rows.append((r.unit_code, r.level, held, proposed, max(plan, earliest), plan < earliest))
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def plan_findings(
+    dates: pd.DataFrame, lead_days: dict[str, int], earliest: pd.Timestamp
+) -> pd.DataFrame:
+    """Return ``QPTD-S004`` for each plan that cannot come its lead time before its conference.
+
+    The seed's order is guidance → plan → conference: a conference so early that its plan,
+    dated the level's lead time before it, would precede the guidance leaves the plan's
+    assignments too little time.
+    """
+    rows: list[tuple[object, ...]] = []
+    for r in dates.loc[dates["earliest"]].itertuples():
+        rows.append(("QPTD-S004", r.unit_code, "plan", r.plan_date, r.conference_date, None,
+                     f"Hội nghị sơ kết ngày {_day(r.conference_date)}: kế hoạch tổ chức cần ban hành trước "
+                     f"{lead_days[r.level]} ngày nhưng không thể có trước Hướng dẫn ngày {_day(earliest)}; "
+                     "kế hoạch đề ngày của Hướng dẫn, các việc chuẩn bị không đủ thời gian: kiểm tra ngày hội nghị."))  # fmt: skip
+    return _findings(rows)

@@ -8,6 +8,7 @@ may override any file by putting one of the same name in ``<root>/catalog/``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 from dataclasses import dataclass
 from importlib import resources
@@ -41,6 +42,8 @@ _FILES: dict[str, type[BaseModel]] = {
     "authorities": schemas.AuthorityRow,
     "legal_bases": schemas.LegalBasisRow,
     "conference_costs": schemas.ConferenceCostRow,
+    "conference_programme": schemas.ProgrammeRow,
+    "plan_tasks": schemas.PlanTaskRow,
     "outline_titles": schemas.OutlineTitleRow,
     "wording": schemas.WordingRow,
 }
@@ -100,6 +103,8 @@ class Catalog:
     authorities: pd.DataFrame
     legal_bases: pd.DataFrame
     conference_costs: pd.DataFrame
+    conference_programme: pd.DataFrame
+    plan_tasks: pd.DataFrame
     outline_titles: pd.DataFrame
     wording: pd.DataFrame
     views: schemas.Views
@@ -115,6 +120,12 @@ class Catalog:
     def _unit_rows(self) -> dict[str, pd.Series]:
         # reports look units up hundreds of times; a catalogue is never changed once loaded
         return {str(row["unit_code"]): row for _, row in self.units.iterrows()}
+
+    @property
+    def guidance_date(self) -> dt.date:
+        """The date of the guidance the review carries out (the legal basis ``review.source``)."""
+        rows = self.legal_bases.loc[self.legal_bases["code"] == self.review.source, "valid_from"]
+        return rows.iloc[0] if len(rows) else self.review.date_window[0]
 
     def unit(self, unit_code: str) -> pd.Series:
         """Return one unit's registry row, or raise :class:`UnitUnknown` (QPTD-E081)."""
@@ -380,6 +391,8 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
         "authorities",
         "legal_bases",
         "conference_costs",
+        "conference_programme",
+        "plan_tasks",
         "outline_titles",
         "wording",
     ):

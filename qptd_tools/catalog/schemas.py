@@ -235,6 +235,34 @@ class ConferenceCostRow(_Row):
     source: str
 
 
+class ProgrammeRow(_Row):
+    """One item of a level's half-day conference programme (``conference_programme.csv``).
+
+    ``by`` names who does it; ``{chair}``, ``{commander}``, ``{upper}``, ``{speakers}`` and
+    ``{awards}`` are filled from the registry and the records when the plan is written.
+    """
+
+    code: str = Field(pattern=r"^[A-Z0-9_]+$")
+    order: int
+    level: Level
+    minutes: int = Field(gt=0)
+    item: str = Field(min_length=1)
+    by: str
+    source: str
+
+
+class PlanTaskRow(_Row):
+    """One assignment of a conference plan (``plan_tasks.csv``), due ``days_before`` the conference."""
+
+    code: str = Field(pattern=r"^[A-Z0-9_]+$")
+    order: int
+    level: Level
+    task: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    days_before: int = Field(ge=0)
+    source: str
+
+
 class LegalBasisRow(_Row):
     """One legal basis ("Căn cứ …") of the review's documents (``legal_bases.csv``).
 
@@ -317,6 +345,8 @@ class Review(_Row):
     double_count_window: tuple[float, float] = (0.95, 1.10)
     double_count_share: float = Field(default=0.6, gt=0, le=1)
     estimated_years: tuple[int, ...] = ()
+    plan_lead_days: dict[str, int] = Field(default_factory=dict)
+    proposed_days_before_deadline: int = Field(default=5, ge=0)
 
     @property
     def years(self) -> list[int]:

@@ -109,14 +109,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     formats(p, ("table", "csv", "json"))
 
-    p = sub("documents", cmd_documents, "Ghi danh sách, quyết định và tờ trình khen thưởng.")
-    p.add_argument("--unit", metavar="MÃ", help="Chỉ văn bản mang tiêu đề của một đơn vị.")
-    p.add_argument("--kind", default="list,decision,submission,budget,reminder", metavar="LOẠI,…",
-                   help="list: danh sách; decision: quyết định; submission: tờ trình; "
+    p = sub("documents", cmd_documents, "Ghi các văn bản của sơ kết: kế hoạch hội nghị, danh sách, quyết định, "
+            "tờ trình khen thưởng, dự toán kinh phí, công văn đôn đốc.")  # fmt: skip
+    p.add_argument(
+        "--unit",
+        metavar="MÃ,…",
+        help="Chỉ văn bản mang tiêu đề của các đơn vị này (mã cách nhau bởi dấu phẩy).",
+    )
+    p.add_argument("--kind", default="plan,list,decision,submission,budget,reminder", metavar="LOẠI,…",
+                   help="plan: kế hoạch hội nghị; list: danh sách; decision: quyết định; submission: tờ trình; "
                         "budget: dự toán kinh phí; reminder: công văn đôn đốc (mặc định tất cả).")  # fmt: skip
     p.add_argument("--date", type=day, metavar="NGÀY",
-                   help="Ngày của công văn đôn đốc (15/9/2019 hoặc 2019-09-15; mặc định: ngày sau "
-                        "hạn cuối của các đơn vị được đôn đốc).")  # fmt: skip
+                   help="Ngày của các văn bản được chọn: kế hoạch (phải trước hội nghị), dự toán, tờ trình, "
+                        "công văn đôn đốc (15/9/2019 hoặc 2019-09-15). Mặc định: kế hoạch trước hội nghị số "
+                        "ngày của cấp, dự toán cùng ngày kế hoạch, tờ trình ngày gửi báo cáo, công văn ngày sau "
+                        "hạn cuối của các đơn vị được đôn đốc; quyết định giữ ngày trong hồ sơ.")  # fmt: skip
+    p.add_argument("--number", metavar="SỐ",
+                   help="Số văn bản (với một --unit và một --kind: plan, budget hoặc reminder).")  # fmt: skip
+    p.add_argument("--signer", metavar="HỌ_TÊN",
+                   help="Người ký các văn bản của các đơn vị --unit, thay cho người ký ở trang Thông tin.")  # fmt: skip
 
     p = sub("deadlines", cmd_deadlines, "Bảng theo dõi hạn tổ chức hội nghị và gửi báo cáo.")
     p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")
@@ -151,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="Mỗi đơn vị một nhân Python mới (mặc định: dùng lại nhân đã nạp).",
     )
+    p.add_argument("--no-documents", action="store_true",
+                   help="Không viết kế hoạch hội nghị, văn bản khen thưởng, dự toán, đôn đốc của các đơn vị "
+                        "(mặc định: viết cùng báo cáo, theo --formats).")  # fmt: skip
     formats(p)
 
     p = sub(

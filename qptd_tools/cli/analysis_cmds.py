@@ -152,11 +152,7 @@ def cmd_awards(args: argparse.Namespace) -> int:
     elif args.view == "shares":
         frame = awards.shares(enriched, [c.strip() for c in args.by.split(",")] if args.by else ())
     elif args.view == "money":
-        amounts = awards.money(enriched, cat.units, cat.award_rates, cat.base_salary,
-                               rounding=cat.review.award_rounding_dong,
-                               reference_date=cat.review.award_reference_date,
-                               authorities=cat.authorities)  # fmt: skip
-        frame = awards.money_summary(amounts)
+        frame = awards.money_summary(awards.money_of(enriched, cat))
     else:
         frame = awards.checks(enriched, cat.units, cat.award_forms, cat.recipient_groups,
                               cat.collective_levels, cat.award_quotas, cat.level_words)  # fmt: skip

@@ -12,6 +12,7 @@ import math
 import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "vi"
@@ -95,6 +96,12 @@ def date_prose(day: dt.date | None, missing: str = "…") -> str:
     if day is None or (isinstance(day, float) and math.isnan(day)):
         return missing
     return f"{day.day}/{day.month}/{day.year}"
+
+
+def weekday(day: dt.date) -> str:
+    """Name the day of the week as a sentence does: "thứ Ba", "Chủ nhật" (Babel)."""
+    name = format_date(day, "EEEE", locale=LOCALE)
+    return name if name.startswith("Chủ") else name[0].lower() + name[1:]
 
 
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"

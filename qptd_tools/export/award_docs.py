@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +30,9 @@ import pandas as pd
 from qptd_tools.analytics import awards
 from qptd_tools.catalog import Catalog
 from qptd_tools.core import vnformat
-from qptd_tools.core.fsutil import atomic_write_bytes
 from qptd_tools.export import award_lists as L
-from qptd_tools.export import html
 from qptd_tools.export.collect import Document
-from qptd_tools.export.docx_build import build
+from qptd_tools.export.save import FORMATS, save
 from qptd_tools.report import docmeta
 
 LOCAL = L.LOCAL
@@ -95,10 +93,8 @@ def _number(decision_no: str) -> tuple[str, str]:
 
 
 def _amounts(cat: Catalog, award_list: L.AwardList) -> pd.DataFrame:
-    return awards.money(award_list.records, cat.units, cat.award_rates, cat.base_salary,
-                        rounding=cat.review.award_rounding_dong,
-                        reference_date=award_list.decision_date.date() if award_list.decision_date is not None
-                        else cat.review.award_reference_date, authorities=cat.authorities)  # fmt: skip
+    day = award_list.decision_date
+    return awards.money_of(award_list.records, cat, day.date() if day is not None else None)
 
 
 def _money_sentence(cat: Catalog, award_list: L.AwardList) -> tuple[str, float]:
@@ -264,13 +260,16 @@ def _dates(conferences: pd.DataFrame, column: str) -> dict[str, dt.date]:
 
 def write_documents(enriched: pd.DataFrame, cat: Catalog, conferences: pd.DataFrame, out_dir: Path,
                     only: str | Collection[str] | None = None, sample: bool = False,
-                    kinds: tuple[str, ...] = ("decision", "submission")) -> list[Path]:  # fmt: skip
+                    kinds: tuple[str, ...] = ("decision", "submission"),
+                    formats: Sequence[str] = FORMATS, day: dt.date | None = None) -> list[Path]:  # fmt: skip
     """Write each decision and submission as DOCX and HTML beside the list it carries.
 
     ``enriched``, ``cat``, ``out_dir``, ``only`` and ``sample`` are those of
     :func:`qptd_tools.export.award_lists.write_lists`: a document goes to the folder of the
     unit whose letterhead it carries, beside its list. ``conferences`` is the stored table of
-    conference and report dates and signers; ``kinds`` chooses ``decision``, ``submission``.
+    conference and report dates and signers; ``kinds`` chooses ``decision``, ``submission``;
+    ``formats`` ``docx`` and/or ``html``; ``day`` dates the submissions instead of the report
+    date (decisions keep the recorded dates; a draft, its conference's).
     """
     signers = L.signers_of(conferences)
     reported = _dates(conferences, "report_submitted_date")
@@ -283,13 +282,10 @@ def write_documents(enriched: pd.DataFrame, cat: Catalog, conferences: pd.DataFr
             doc = _decision(cat, item.award_list, signers, sample)
         else:
             doc = _submission(
-                cat, item.award_list, signers, reported.get(item.award_list.issuer), sample
+                cat, item.award_list, signers, day or reported.get(item.award_list.issuer), sample
             )
         folder = out_dir / item.award_list.issuer
-        for suffix, data in (("docx", build(doc)), ("html", html.render(doc).encode("utf-8"))):
-            path = folder / f"{item.stem}.{suffix}"
-            atomic_write_bytes(path, data)
-            written.append(path)
+        written += save(doc, folder, item.stem, formats)
         if item.award_list.draft:  # the draft decision's list is written with it
             written += L.write_list(cat, item.award_list, out_dir, signers, sample)
     return written

@@ -11,7 +11,8 @@ the catalogue marks unconfirmed is said so in the document.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,8 @@ import pandas as pd
 
 from qptd_tools.catalog import Catalog
 from qptd_tools.core import vnformat
-from qptd_tools.core.fsutil import atomic_write_bytes
-from qptd_tools.export import html
 from qptd_tools.export.collect import Document
-from qptd_tools.export.docx_build import build
+from qptd_tools.export.save import FORMATS, save
 from qptd_tools.report import docmeta
 
 HOLDERS = ("xa", "huyen", "tinh")
@@ -82,8 +81,10 @@ def _number(value: float | int | None) -> str:
 
 
 def _document(cat: Catalog, unit_code: str, lines: list[Line], signer: tuple[str, str],
-              sample: bool) -> Document:  # fmt: skip
-    meta = docmeta.document(cat, unit_code, signer=signer[0], signer_title=signer[1], sample=sample)
+              sample: bool, day: dt.date | None = None) -> Document:  # fmt: skip
+    meta = docmeta.document(
+        cat, unit_code, day=day, signer=signer[0], signer_title=signer[1], sample=sample
+    )
     meta.update({"title": "DỰ TOÁN KINH PHÍ", "keep_with_signature": 1, "symbol": "",
                  "subject": f"Tổ chức {cat.review.conference_title[0].lower()}{cat.review.conference_title[1:]} "
                             "và khen thưởng", "recipients": list(cat.documents["budget"]["recipients"][str(cat.unit(unit_code)["level"])])})  # fmt: skip
@@ -129,11 +130,14 @@ def _document(cat: Catalog, unit_code: str, lines: list[Line], signer: tuple[str
 
 def write_budgets(money: pd.DataFrame, cat: Catalog, conferences: pd.DataFrame, out_dir: Path,
                   signers: dict[str, tuple[str, str]], only: Collection[str] | None = None,
-                  sample: bool = False) -> list[Path]:  # fmt: skip
+                  sample: bool = False, formats: Sequence[str] = FORMATS,
+                  dates: Mapping[str, dt.date] | None = None, number: str = "") -> list[Path]:  # fmt: skip
     """Write ``<out_dir>/<unit>/du-toan.docx`` and ``.html`` for each conference-holding unit.
 
     ``money`` is :func:`qptd_tools.analytics.awards.money` of every award record, with the
     deciding unit of each in a ``scope`` column (the awards a unit presents at its conference).
+    ``dates`` dates each unit's estimate (the date of the plan it goes with); ``number`` is
+    the document number the user gives (one unit).
     """
     people = conferences.dropna(subset=["participants"]).set_index("unit_code")["participants"]
     written = []
@@ -145,9 +149,9 @@ def write_budgets(money: pd.DataFrame, cat: Catalog, conferences: pd.DataFrame, 
         lines = award_lines(money, cat, unit) + conference_lines(
             cat, unit, int(count) if count is not None else None, presented
         )
-        doc = _document(cat, unit, lines, signers.get(unit, ("", "")), sample)
-        for suffix, data in (("docx", build(doc)), ("html", html.render(doc).encode("utf-8"))):
-            path = out_dir / unit / f"{STEM}.{suffix}"
-            atomic_write_bytes(path, data)
-            written.append(path)
+        doc = _document(
+            cat, unit, lines, signers.get(unit, ("", "")), sample, (dates or {}).get(unit)
+        )
+        doc.meta["number"] = number or doc.meta["number"]
+        written += save(doc, out_dir / unit, STEM, formats)
     return written

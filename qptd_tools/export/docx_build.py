@@ -272,11 +272,11 @@ def _column_widths(
         for c in share:
             widths[c] += extra // len(share)
         return widths
-    over = total - width
+    over = total - width  # taken from the text columns in proportion to what each can give
+    room = {c: max(0, widths[c] - floor[c]) for c in text_cols}
+    spare = sum(room.values())
     for c in text_cols:
-        cut = min(over, max(0, widths[c] - floor[c]))
-        widths[c] -= cut
-        over -= cut
+        widths[c] -= int(over * room[c] / spare) + 1 if spare else 0
     return widths
 
 

@@ -126,8 +126,12 @@ def _links(reports: Path, code: str, authorities: Mapping[str, str]) -> list[tup
     candidates += [
         (_list_label(p.stem, authorities), f"khen-thuong/{code}/{p.name}", False) for p in lists
     ]
-    candidates.append(("Dự toán kinh phí", f"du-toan/{code}/du-toan.html", False))
-    candidates.append(("Công văn đôn đốc", f"don-doc/{code}/cong-van-don-doc.html", False))
+    for label, path in (("Kế hoạch hội nghị", f"ke-hoach/{code}/ke-hoach-hoi-nghi"),
+                        ("Dự toán kinh phí", f"du-toan/{code}/du-toan"),
+                        ("Công văn đôn đốc", f"don-doc/{code}/cong-van-don-doc")):  # fmt: skip
+        # the HTML opens in the browser; with --formats docx only, the DOCX
+        html_file = reports / f"{path}.html"
+        candidates.append((label, f"{path}.html" if html_file.is_file() else f"{path}.docx", False))
     candidates.append(("Sổ tay (.ipynb)", f"{code}/{code}.ipynb", True))
     return [c for c in candidates if (reports / c[1]).is_file()]
 

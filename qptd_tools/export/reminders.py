@@ -11,7 +11,7 @@ nothing late or missing is not written to.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,8 @@ import pandas as pd
 
 from qptd_tools.catalog import Catalog
 from qptd_tools.core import vnformat
-from qptd_tools.core.fsutil import atomic_write_bytes
-from qptd_tools.export import html
 from qptd_tools.export.collect import Document
-from qptd_tools.export.docx_build import build
+from qptd_tools.export.save import FORMATS, save
 from qptd_tools.report import docmeta
 
 LATE = ("late", "missing")
@@ -142,13 +140,11 @@ def _document(
 
 def write_reminders(board: pd.DataFrame, cat: Catalog, submitted: Collection[str], out_dir: Path,
                     signers: Mapping[str, tuple[str, str]], sample: bool = False,
-                    day: dt.date | None = None) -> list[Path]:  # fmt: skip
+                    day: dt.date | None = None, formats: Sequence[str] = FORMATS, number: str = "") -> list[Path]:  # fmt: skip
     """Write each reminder as ``<out_dir>/<issuer>/cong-van-don-doc.docx`` and ``.html``."""
     written = []
     for reminder in reminders(board, cat, submitted, day):
         doc = _document(cat, reminder, signers, sample)
-        for suffix, data in (("docx", build(doc)), ("html", html.render(doc).encode("utf-8"))):
-            path = out_dir / reminder.issuer / f"{STEM}.{suffix}"
-            atomic_write_bytes(path, data)
-            written.append(path)
+        doc.meta["number"] = number or doc.meta["number"]
+        written += save(doc, out_dir / reminder.issuer, STEM, formats)
     return written

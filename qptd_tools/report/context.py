@@ -103,15 +103,7 @@ def compute_all(data: WorkspaceData, years: list[int] | None = None) -> AllConte
         years=years,
     )
     enriched = awards.enrich(tables["awards"], cat.units, cat.award_forms)
-    money = awards.money(
-        enriched,
-        cat.units,
-        cat.award_rates,
-        cat.base_salary,
-        rounding=cat.review.award_rounding_dong,
-        reference_date=cat.review.award_reference_date,
-        authorities=cat.authorities,
-    )
+    money = awards.money_of(enriched, cat)
     return AllContext(cat, tables, result, enriched, money, years)
 
 

@@ -46,7 +46,7 @@ def body_name(cat: Catalog, unit_code: str) -> str:
     return str(unit["name"])
 
 
-def _children_words(cat: Catalog, unit_code: str) -> str:
+def children_words(cat: Catalog, unit_code: str) -> str:
     """Name the units directly below as a distribution list does: "các xã", "các phường, xã"."""
     kids = cat.children(unit_code)
     kids = kids.loc[kids["level"].isin(("huyen", "xa"))]
@@ -123,7 +123,7 @@ def document(
         "parent": cat.place(str(parent["unit_code"])) if parent is not None else "",
         "PARENT": str(parent["name"]).upper() if parent is not None else "",
         "abbr": frame.get("symbols", {}).get(unit_code) or abbreviation(str(unit["name"])),
-        "children": _children_words(cat, unit_code),
+        "children": children_words(cat, unit_code),
         "start": cat.review.period_start,
         "end": cat.review.period_end,
     }
