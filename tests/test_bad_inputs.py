@@ -198,7 +198,7 @@ CASES = {
         {},
     ),
     "xls renamed to xlsx": (case_bytes("a.xlsx", guard._OLE_MAGIC + b"\0" * 100), "QPTD-E002", {}),
-    "unknown file type": (case_bytes("a.docx", b"PK\x03\x04"), "QPTD-E003", {}),
+    "unknown file type": (case_bytes("a.pptx", b"PK\x03\x04"), "QPTD-E003", {}),
     "oversized file": (_oversized, "QPTD-E004", {}),
     "corrupt zip": (_corrupt, "QPTD-E005", {}),
     "password protected": (_encrypted, "QPTD-E006", {}),

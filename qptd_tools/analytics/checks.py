@@ -59,10 +59,13 @@ def run(
     narrative: pd.DataFrame,
     submissions: pd.DataFrame,
     years: list[int] | None = None,
+    conflicts: pd.DataFrame | None = None,
 ) -> CheckResult:
     """Run every check over the stored tables.
 
-    ``years`` restricts the computation to part of the review period (default: all of it).
+    ``years`` restricts the computation to part of the review period (default: all of it);
+    ``conflicts`` are the sections a workbook and a Word document gave different texts
+    (``WorkspaceData.narrative_conflicts``), said as ``QPTD-C005``.
 
     Returns
     -------
@@ -131,6 +134,12 @@ def run(
         awards.order_findings(enriched, units, conferences),
         awards.missing_quotas(cat.award_quotas, units),
         deadlines.findings(board),
+        completeness.conflict_findings(
+            conflicts
+            if conflicts is not None
+            else pd.DataFrame(columns=["unit_code", "section_id", "kept", "other"]),
+            {s: cat.section_title(s) for s in cat.outline["section_id"]},
+        ),
         deadlines.plan_findings(
             plan_dates(cat, board), cat.review.plan_lead_days, pd.Timestamp(cat.guidance_date)
         ),

@@ -240,3 +240,21 @@ def findings(
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     out["year"] = out["year"].astype("Int64")
     return out
+
+
+def conflict_findings(conflicts: pd.DataFrame, section_titles: dict[str, str]) -> pd.DataFrame:
+    """Return ``QPTD-C005``: a section given different texts by a workbook and a Word document.
+
+    ``conflicts`` has ``unit_code, section_id, kept, other`` (the file in force first); the
+    rule that chose is the store's: the file received last that gives the section a text.
+    """
+    rows = [
+        ("QPTD-C005", r.unit_code, "", "", None, r.section_id,
+         f"Mục “{section_titles.get(r.section_id, r.section_id)}” có hai nội dung khác nhau: báo cáo dùng "
+         f"nội dung của {r.kept} (nhận sau), không dùng nội dung của {r.other}. Nếu cần nội dung kia, "
+         "gửi lại tệp đó (tệp nhận sau cùng được dùng).")
+        for r in conflicts.itertuples()
+    ]  # fmt: skip
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    out["year"] = out["year"].astype("Int64")
+    return out

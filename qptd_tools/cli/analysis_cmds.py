@@ -22,7 +22,13 @@ SUMMARY_COLUMNS = [
 
 def _checks(data: WorkspaceData) -> checks.CheckResult:
     return checks.run(
-        data.catalog, data.values, data.awards, data.conferences, data.narrative, data.submissions
+        data.catalog,
+        data.values,
+        data.awards,
+        data.conferences,
+        data.narrative,
+        data.submissions,
+        conflicts=data.narrative_conflicts,
     )
 
 

@@ -20,8 +20,8 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     ),
     "QPTD-E003": (
         "Loại tệp không được hỗ trợ ({detail}).",
-        "Chỉ nhận tệp .xlsx (biểu mẫu), .csv hoặc .parquet (bảng chuẩn); tệp PDF, ảnh, văn "
-        "bản không được đọc: nhập số liệu vào biểu mẫu của đơn vị.",
+        "Chỉ nhận tệp .xlsx (biểu mẫu), .docx (báo cáo bằng Word), .csv hoặc .parquet (bảng chuẩn); "
+        "tệp PDF, ảnh không được đọc: nhập số liệu vào biểu mẫu của đơn vị.",
     ),
     "QPTD-E004": (
         "Tệp quá lớn ({detail}).",
@@ -45,6 +45,27 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
         "(văn bản: “Word 2007-365 (.docx)”) rồi gửi lại.",
     ),
     "QPTD-E009": ("Tệp rỗng.", "Đề nghị đơn vị gửi lại tệp có nội dung."),
+    # --- Word documents (a unit's report, or an edited draft) ------------------------------
+    "QPTD-E016": (
+        "Tệp Word 97-2003 (.doc) không được hỗ trợ.",
+        "Mở tệp bằng Word hoặc LibreOffice Writer, chọn Lưu thành…, kiểu “Word Document (.docx)” "
+        "rồi gửi lại.",
+    ),
+    "QPTD-E017": (
+        "Văn bản Word được đặt mật khẩu hoặc mã hóa.",
+        "Gỡ mật khẩu (Word: Tệp > Thông tin > Bảo vệ tài liệu > Mã hóa bằng mật khẩu, xóa mật khẩu) "
+        "rồi gửi lại.",
+    ),
+    "QPTD-E053": (
+        "Không xác định được văn bản của đơn vị nào{detail}.",
+        "Văn bản cần có tiêu đề cơ quan ở đầu trang (ví dụ “ỦY BAN NHÂN DÂN / XÃ BẰNG THÀNH”) hoặc "
+        "tên tệp có mã đơn vị (ví dụ 01858_bao-cao.docx).",
+    ),
+    "QPTD-E054": (
+        "Văn bản không có mục nào của đề cương báo cáo{detail}.",
+        "Văn bản cần có các đề mục theo đề cương kèm Hướng dẫn 297 (ví dụ “1. Đặc điểm, tình hình”); "
+        "kiểm tra đã gửi đúng tệp báo cáo.",
+    ),
     # --- workbook structure ---------------------------------------------------------------
     "QPTD-E010": (
         "Thiếu trang tính “{sheet}”.",
@@ -323,6 +344,22 @@ PROBLEM_CODES: dict[str, tuple[str, str]] = {
     "QPTD-W116": (
         "Số điện thoại “{value}” mất số 0 ở đầu (ô định dạng số); đã đọc là {detail}.",
         "Lần sau định dạng ô là Văn bản trước khi gõ số điện thoại.",
+    ),
+    "QPTD-W117": (
+        "Đề mục “{value}” không khớp mục nào của đề cương; nội dung dưới đề mục này không được đọc.",
+        "Sửa đề mục theo đúng đề cương (số thứ tự và tên mục), hoặc chuyển nội dung vào mục phù hợp.",
+    ),
+    "QPTD-W118": (
+        "Văn bản thiếu các mục của đề cương: {detail}.",
+        "Bổ sung các mục này; nếu mục đã có ở biểu mẫu số liệu (trang Thuyết minh) thì giữ nguyên.",
+    ),
+    "QPTD-W119": (
+        "Có nội dung nằm ngoài các mục của đề cương ({detail}): “{value}”; không được đọc.",
+        "Chuyển nội dung vào đúng mục của đề cương.",
+    ),
+    "QPTD-W120": (
+        "Mục “{value}” có {detail}.",
+        "Bảng được đọc thành các dòng văn bản; hình không được đọc — số liệu cần nhập vào biểu mẫu Excel.",
     ),
     "QPTD-W112": (
         "Ô ghi “{value}” được đọc là chưa có số liệu (để trống).",

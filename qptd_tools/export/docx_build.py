@@ -27,6 +27,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from qptd_tools.core.config import SAMPLE_LABEL
+from qptd_tools.core.draft import DRAFT_MARK, GENERATED, GENERATED_TABLE, text_digest
 from qptd_tools.core.fsutil import normalize_zip
 from qptd_tools.export.collect import Document
 from qptd_tools.report.blocks import heading_text
@@ -515,6 +516,39 @@ def _styled(cell: _Cell, text: str, style_id: str, align: Any) -> None:
         paragraph.add_run(text)
 
 
+def mark_generated(element: Any) -> None:
+    """Put a hidden bookmark on a paragraph (or a table's first paragraph) the toolkit wrote.
+
+    Word hides bookmarks whose names start with "_"; Word and LibreOffice keep them on save.
+    Intake skips a marked paragraph whose text is still the one written (its numbers are
+    recomputed at the next run) and keeps it as the unit's text when it was edited.
+    """
+    if element.tag == qn("w:tbl"):
+        paragraph = element.find(".//" + qn("w:p"))
+        name = GENERATED_TABLE
+    elif element.tag == qn("w:p"):
+        paragraph = element
+        text = "".join(t.text or "" for t in element.iter(qn("w:t")))
+        name = GENERATED + text_digest(text)
+    else:
+        return
+    if paragraph is None:
+        return
+    body = element.getparent()
+    ident = str(len(body.findall(".//" + qn("w:bookmarkStart"))) + 1) if body is not None else "1"
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), ident)
+    start.set(qn("w:name"), name[:40])
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), ident)
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        paragraph.insert(0, start)
+    paragraph.append(end)
+
+
 def _figure(document: Any, block: dict[str, Any]) -> None:
     data = base64.b64decode(block["png_base64"])
     paragraph = _para(
@@ -619,9 +653,13 @@ def build(doc: Document) -> bytes:
     _letterhead(document, meta)
     _title(document, meta)
     for block in doc.body:
+        before = set(document.element.body)  # new blocks go before the final sectPr
         {"heading": _heading, "paragraph": _paragraph, "table": _table, "figure": _figure}[
             block["kind"]
         ](document, block)
+        if block["kind"] != "heading" and not block.get("verbatim"):
+            for child in [c for c in document.element.body if c not in before]:
+                mark_generated(child)
     if document.paragraphs:  # the signature never stands alone on a page: kept with the end
         for paragraph in document.paragraphs[-int(meta.get("keep_with_signature", 2)) :]:
             paragraph.paragraph_format.keep_with_next = True
@@ -634,6 +672,8 @@ def build(doc: Document) -> bytes:
             ](document, block)
         document.paragraphs[start].paragraph_format.page_break_before = True
     props = document.core_properties
+    # a report names its unit so that an edited draft comes back to it (issue #15)
+    props.identifier = f"{DRAFT_MARK}{meta['unit_code']}" if not meta.get("kind") else ""
     when = dt.datetime.fromisoformat(meta["date"]) if meta.get("date") else dt.datetime(2019, 1, 1)
     props.created = props.modified = when
     props.author = props.last_modified_by = "qptd-toolkit"

@@ -16,6 +16,7 @@ from qptd_tools.core.config import LIMITS
 from qptd_tools.core.errors import InputRejected, Problem
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+DOCUMENT_SUFFIXES = {".docx"}
 TABLE_SUFFIXES = {".csv", ".parquet"}
 OPENDOCUMENT_SUFFIXES = {".ods", ".odt", ".fods", ".fodt"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -62,7 +63,8 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
-def _check_archive(path: Path) -> None:
+def _check_archive(path: Path, main: str = "xl/workbook.xml") -> None:
+    """Refuse a corrupt archive, a zip bomb, or one without its ``main`` part."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -71,8 +73,8 @@ def _check_archive(path: Path) -> None:
             if total > LIMITS.unzipped_bytes or total / packed > LIMITS.zip_ratio:
                 raise _reject(path, "QPTD-E007", detail=f"{_mib(total)} từ {_mib(packed)}")
             names = _sheet_names(archive)
-            if "xl/workbook.xml" not in {i.filename for i in infos}:
-                raise _reject(path, "QPTD-E005", detail="không có phần xl/workbook.xml")
+            if main not in {i.filename for i in infos}:
+                raise _reject(path, "QPTD-E005", detail=f"không có phần {main}")
             for info in infos:
                 if info.filename.startswith("xl/worksheets/") and info.file_size > _SHEET_XML_BYTES:
                     raise _reject(
@@ -91,7 +93,7 @@ def _check_archive(path: Path) -> None:
 
 
 def check_file(path: Path) -> str:
-    """Check a submitted file before parsing; return its kind (``"workbook"`` or ``"table"``).
+    """Check a submitted file before parsing; return its kind: ``workbook``, ``table``, ``document``.
 
     Raises
     ------
@@ -104,13 +106,15 @@ def check_file(path: Path) -> str:
     size = path.stat().st_size
     if suffix == ".xls":
         raise _reject(path, "QPTD-E002")
+    if suffix == ".doc":
+        raise _reject(path, "QPTD-E016")
     if suffix in OPENDOCUMENT_SUFFIXES:
         raise _reject(path, "QPTD-E008", detail=suffix)
-    if suffix not in WORKBOOK_SUFFIXES | TABLE_SUFFIXES:
+    if suffix not in WORKBOOK_SUFFIXES | TABLE_SUFFIXES | DOCUMENT_SUFFIXES:
         raise _reject(path, "QPTD-E003", detail=suffix or "không có phần mở rộng")
     if size == 0:
         raise _reject(path, "QPTD-E009")
-    limit = LIMITS.workbook_bytes if suffix in WORKBOOK_SUFFIXES else LIMITS.table_bytes
+    limit = LIMITS.table_bytes if suffix in TABLE_SUFFIXES else LIMITS.workbook_bytes
     if size > limit:
         raise _reject(path, "QPTD-E004", detail=f"{_mib(size)}, giới hạn {_mib(limit)}")
     if suffix in TABLE_SUFFIXES:
@@ -121,7 +125,10 @@ def check_file(path: Path) -> str:
             handle.seek(0)
             body = handle.read(min(size, 4 * 1024 * 1024))
             if _ENCRYPTION_MARK in body:
-                raise _reject(path, "QPTD-E006")
-            raise _reject(path, "QPTD-E002")
+                raise _reject(path, "QPTD-E017" if suffix in DOCUMENT_SUFFIXES else "QPTD-E006")
+            raise _reject(path, "QPTD-E016" if suffix in DOCUMENT_SUFFIXES else "QPTD-E002")
+    if suffix in DOCUMENT_SUFFIXES:
+        _check_archive(path, "word/document.xml")
+        return "document"
     _check_archive(path)
     return "workbook"

@@ -34,6 +34,7 @@ from qptd_tools.catalog import Catalog
 from qptd_tools.core.errors import InputRejected, Problem, UsageInvalid, fail
 from qptd_tools.core.fsutil import sha256_file
 from qptd_tools.intake import layout as L
+from qptd_tools.intake.document import read_document
 from qptd_tools.intake.guard import WORKBOOK_SUFFIXES, check_file
 from qptd_tools.intake.tabular import read_table
 from qptd_tools.intake.validate import validate_raw
@@ -218,6 +219,8 @@ def read_submission(path: Path, cat: Catalog) -> FileResult:
     try:
         kind = check_file(path)
         result.sha256 = sha256_file(path)
+        if kind == "document":
+            return _document(result, path, cat)
         if kind == "workbook":
             raw, shown = read_workbook(path, cat)
         else:
@@ -238,6 +241,20 @@ def read_submission(path: Path, cat: Catalog) -> FileResult:
     if result.errors:
         return result
     result.frames = frames
+    result.status = "accepted"
+    check_name(result, cat)
+    return result
+
+
+def _document(result: FileResult, path: Path, cat: Catalog) -> FileResult:
+    """Read a Word report (:mod:`qptd_tools.intake.document`) into the ``documents`` table."""
+    try:
+        read = read_document(path, cat)
+    except InputRejected as exc:
+        result.problems = exc.problems
+        return result
+    result.units, result.tables, result.problems = [read.unit_code], ("documents",), read.problems
+    result.frames = {"documents": read.frame}
     result.status = "accepted"
     check_name(result, cat)
     return result
@@ -385,6 +402,8 @@ def _provenance(res: FileResult, frame: pd.DataFrame, sheet: str) -> pd.DataFram
     out = frame.copy()
     out["source_file"] = res.path.name
     out["source_sha256"] = res.sha256
+    if "sheet" in out and not sheet:  # a document: its heading and paragraphs
+        return out
     out["sheet"] = sheet
     if "cell" not in out:
         out["cell"] = ""

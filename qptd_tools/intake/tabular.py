@@ -33,7 +33,7 @@ REQUIRED = {
     "conferences": {"unit_code", "conference_date", "report_submitted_date"},
     "narrative": {"unit_code", "section_id", "text"},
 }
-OPTIONAL = {name: set(cols) - REQUIRED[name] for name, cols in tables.COLUMNS.items()}
+OPTIONAL = {name: set(tables.COLUMNS[name]) - REQUIRED[name] for name in REQUIRED}
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, list[Problem]]:

@@ -126,7 +126,7 @@ class _Validator:
         seen: dict[str, tuple[str, Any]] = {}
         if self.raw.unit_code:
             seen[self.raw.unit_code] = ("conferences", None)
-        for table in tables.COLUMNS:
+        for table in tables.WORKBOOK_TABLES:
             frame = getattr(self.raw, table)
             for code, row in zip(frame["unit_code"], frame["row"], strict=True):
                 text = _plain(code).strip()

@@ -101,6 +101,7 @@ def compute_all(data: WorkspaceData, years: list[int] | None = None) -> AllConte
         tables["narrative"],
         tables["submissions"],
         years=years,
+        conflicts=data.narrative_conflicts,
     )
     enriched = awards.enrich(tables["awards"], cat.units, cat.award_forms)
     money = awards.money_of(enriched, cat)

@@ -175,7 +175,9 @@ class UnitReport(Appendix, Emitter):
 
         The unit's own text (``verbatim``) and the letterhead are shown as they are.
         """
-        if block.pop("verbatim", False) or block["kind"] == "meta":
+        if (
+            block.get("verbatim") or block["kind"] == "meta"
+        ):  # kept: the DOCX marks what it generated
             return super().emit(block)
         worded = {
             key: self._reword(block[key]) if key in TEXT_FIELDS else block[key] for key in block

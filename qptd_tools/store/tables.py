@@ -40,6 +40,9 @@ CONFERENCES = [
     "signer_title",
 ]
 NARRATIVE = ["unit_code", "section_id", "text"]
+# sections read from a unit's Word document (its own report, or an edited draft); ``sheet``
+# holds the heading as written and ``cell`` the paragraphs ("đoạn 12-18")
+DOCUMENTS = ["unit_code", "section_id", "text", "origin"]
 SUBMISSIONS = [
     "unit_code",
     "table",
@@ -70,6 +73,7 @@ TABLE_NAMES = {
     "awards": "khen thưởng",
     "conferences": "thông tin hội nghị",
     "narrative": "thuyết minh",
+    "documents": "văn bản báo cáo (Word)",
 }
 
 COLUMNS = {
@@ -77,12 +81,16 @@ COLUMNS = {
     "awards": AWARDS,
     "conferences": CONFERENCES,
     "narrative": NARRATIVE,
+    "documents": DOCUMENTS,
 }
+# the tables a workbook (or a CSV/Parquet table) supplies; a Word document supplies "documents"
+WORKBOOK_TABLES = ("values", "awards", "conferences", "narrative")
 KEYS = {
     "values": ["unit_code", "year", "indicator"],
     "awards": ["unit_code", "record_id"],
     "conferences": ["unit_code"],
     "narrative": ["unit_code", "section_id"],
+    "documents": ["unit_code", "section_id"],
 }
 
 _TEXT = pa.Column(str, nullable=False)
@@ -139,6 +147,16 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "narrative": pa.DataFrameSchema(
         {"unit_code": _TEXT, "section_id": _TEXT, "text": _TEXT, **_PROV},
         unique=KEYS["narrative"],
+    ),
+    "documents": pa.DataFrameSchema(
+        {
+            "unit_code": _TEXT,
+            "section_id": _TEXT,
+            "text": _TEXT,
+            "origin": pa.Column(str, pa.Check.isin(["document", "draft"])),
+            **_PROV,
+        },
+        unique=KEYS["documents"],
     ),
 }
 

@@ -16,6 +16,7 @@ import pandas as pd
 from qptd_tools.catalog import Catalog, load_catalog
 from qptd_tools.core.config import Workspace
 from qptd_tools.core.errors import StoreEmpty, fail
+from qptd_tools.store import narrative
 from qptd_tools.store.snapshots import Store
 
 
@@ -55,8 +56,22 @@ class WorkspaceData:
 
     @functools.cached_property
     def narrative(self) -> pd.DataFrame:
-        """Narrative text per unit and outline section plus provenance."""
-        return self.store.read("narrative")
+        """Narrative text in force per unit and outline section, plus provenance.
+
+        The workbooks' ``Thuyết minh`` and the units' Word documents merged: per section, the
+        file received last that gives it a text (:mod:`qptd_tools.store.narrative`).
+        """
+        return narrative.effective(self.store.read("narrative"), self.documents, self.submissions)
+
+    @functools.cached_property
+    def documents(self) -> pd.DataFrame:
+        """Sections read from the units' Word documents, with their heading and paragraphs."""
+        return self.store.read("documents")
+
+    @functools.cached_property
+    def narrative_conflicts(self) -> pd.DataFrame:
+        """Sections given different texts by a workbook and a document (``qptd check``, C005)."""
+        return narrative.conflicts(self.store.read("narrative"), self.documents, self.submissions)
 
     @functools.cached_property
     def submissions(self) -> pd.DataFrame:
