@@ -16,7 +16,7 @@ CONTRACT = {
     "unit_report": {"unit_code": "'061'", "period_start": "2009", "period_end": "2019", "root": "''",
                     "context_path": "''", "output_dir": "''", "document_date": "''", "doc_number": "''",
                     "signer": "''", "format_profile": "'auto'"},
-    "overview": {"parent_code": "'06'", "level": "'huyen'", "root": "''", "output_dir": "''"},
+    "overview": {"parent_code": "'06'", "level": "'huyen'", "root": "''", "output_dir": "''", "section": "''"},
     "awards": {"unit_code": "'06'", "root": "''", "output_dir": "''"},
     "explore": {"unit_code": "'061'", "indicator": "'TT_BUOI'", "root": "''"},
 }  # fmt: skip
@@ -87,6 +87,14 @@ def test_overview_awards_and_explore(workspace, tmp_path):
     )
     table = next(b for b in overview if b["kind"] == "table")
     assert len(table["rows"]) == 16 and table["rows"][0][0].startswith(("Thị trấn", "Xã"))
+    # what each commune wrote, per section of the outline, with its source (issue #15)
+    texts = [
+        b
+        for b in overview
+        if b["kind"] == "table" and b["columns"][:3] == ["Mục", "Đơn vị", "Ý chính"]
+    ]
+    assert len(texts) == 1 and len({r[1] for r in texts[0]["rows"]}) >= 10
+    assert all(r[3].endswith(".xlsx (Thuyết minh)") or ".xlsx (" in r[3] for r in texts[0]["rows"])
     awards = _blocks(_run("awards", tmp_path, root=str(workspace), unit_code="063"))
     assert any(
         "  " in r[2] for b in awards if b["kind"] == "table" for r in b["rows"]

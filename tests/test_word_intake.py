@@ -410,3 +410,21 @@ def test_an_edited_draft_comes_back_with_the_units_words_and_todays_numbers(
     ]
     missing = [t for t in same if t not in joined and t.strip()]
     assert missing == [], missing[:3]  # nothing else changed
+
+
+def test_the_province_reads_its_departments_reports_section_by_section(read, cat):
+    """The compilation view: per outline section, each department's key sentences and source."""
+    from qptd_tools.report.views import Overview
+
+    root, made, _ = read
+    view = Overview.open("06", "nganh", root=str(root), output_dir=str(root / "reports" / "tong-hop"),
+                         display=lambda *_: None)  # fmt: skip
+    found = view.narratives()
+    for spec in made:
+        mine = found.loc[found["unit_code"] == spec.unit].set_index("section_id")
+        for section in spec.sections:
+            assert mine.at[section, "source"].startswith(spec.name), (spec.name, section)
+            assert mine.at[section, "text"].startswith(_text(spec, section))
+    assert set(found["unit_code"]) <= set(cat.units.loc[cat.units["level"] == "nganh", "unit_code"])
+    one = view.narratives("Thuận lợi", full=True)
+    assert set(one["section_id"]) == {"P1.I.3"} and len(one) >= len(made)

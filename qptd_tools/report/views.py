@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qptd_tools.analytics import awards, deadlines
+from qptd_tools.analytics import awards, compilation, deadlines
 from qptd_tools.catalog import Catalog, load_catalog
 from qptd_tools.core import vnformat
 from qptd_tools.core.config import Workspace, find_root
@@ -95,6 +95,32 @@ class Overview(Emitter):
             self.figure(f"{name} — so sánh các đơn vị trực thuộc {self.parent['name']}",
                         functools.partial(figures.compare, values=values, title=name, unit=unit),
                         size=(6.3, height))  # fmt: skip
+
+    def narratives(self, section: str = "", full: bool = False) -> pd.DataFrame:
+        """Bảng: what each sub-unit wrote, section by section, with its source (issue #15).
+
+        The narrative in force (workbooks and Word documents); ``section`` keeps one outline
+        section (its id, e.g. ``P1.I.3``, or words of its title); ``full`` the whole texts
+        instead of their key sentences. Returns the table shown (plain columns, English names).
+        """
+        parent = str(self.parent["unit_code"])
+        titles = {s: self.cat.section_title(s, parent).format(start=self.cat.review.period_start,
+                                                                end=self.cat.review.period_end)
+                  for s in self.cat.outline["section_id"]}  # fmt: skip
+        found = compilation.by_section(
+            self.all.tables["narrative"], self.kids, self.cat.outline, titles, full=full
+        )
+        if section:
+            wanted = vnformat.fold(section)
+            found = found.loc[
+                (found["section_id"] == section)
+                | found["section"].map(vnformat.fold).str.contains(wanted, regex=False)
+            ]
+        shown = found.rename(columns={"section": "Mục", "unit": "Đơn vị", "text": "Nội dung" if full else "Ý chính",
+                                      "source": "Nguồn"})[["Mục", "Đơn vị", "Nội dung" if full else "Ý chính", "Nguồn"]]  # fmt: skip
+        self.table(f"Nội dung báo cáo của các đơn vị trực thuộc {self.parent['name']}, theo mục đề cương",
+                   shown, ["left", "left", "left", "left"])  # fmt: skip
+        return found
 
     def deadlines(self) -> None:
         """Bảng: the sub-units' conference and report dates against the deadlines."""
