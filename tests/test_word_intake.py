@@ -366,7 +366,8 @@ def test_an_edited_draft_comes_back_with_the_units_words_and_todays_numbers(
     changed.text = "Đoạn do xã sửa lại trong Word: công tác quốc phòng được cấp ủy quan tâm lãnh đạo thường xuyên."
     edited_auto = generated[0]
     edited_original = edited_auto.text
-    edited_auto.text = edited_auto.text.rstrip(".") + ", được xã bổ sung nhận xét."
+    # typed into the sentence, as in Word: the runs change, the paragraph (and its mark) stays
+    edited_auto.runs[-1].text = edited_auto.runs[-1].text.rstrip(".") + ", được xã bổ sung nhận xét."
     added = copy.deepcopy(generated[1]._p)
     generated[1]._p.addnext(added)
     new = docx.text.paragraph.Paragraph(added, generated[1]._parent)
@@ -405,6 +406,8 @@ def test_an_edited_draft_comes_back_with_the_units_words_and_todays_numbers(
         or before.count("[Nội dung do đơn vị bổ sung]") > 1
     )
     assert deleted in after  # a deleted generated line comes back: the toolkit recomputes it
+    # the generated sentence the clerk edited gives way to the edit (its numbers are unchanged)
+    assert edited_original not in joined
     same = [
         t for t in before if t not in (replaced, edited_original, "[Nội dung do đơn vị bổ sung]")
     ]

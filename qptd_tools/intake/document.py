@@ -54,6 +54,7 @@ class Block:
     table: bool = False
     figure: bool = False
     generated: bool = False  # written by the toolkit and not changed since: not the unit's text
+    replaces: str = ""  # the digest of the generated paragraph this one is an edit of
 
 
 @dataclass
@@ -68,7 +69,7 @@ class ReadDocument:
     @property
     def frame(self) -> pd.DataFrame:
         """The ``documents`` table rows: unit, section, text, origin, and where they were."""
-        columns = ["unit_code", "section_id", "text", "origin", "sheet", "cell"]
+        columns = ["unit_code", "section_id", "text", "origin", "replaces", "sheet", "cell"]
         return pd.DataFrame(self.rows, columns=columns)
 
 
@@ -82,15 +83,20 @@ def _numbered(paragraph: Any) -> bool:
     return ppr is not None and ppr.find(qn("w:numPr")) is not None
 
 
-def _generated(element: Any, text: str) -> bool:
-    """Whether a paragraph or table is the toolkit's own, unchanged (its hidden bookmark says)."""
+def _generated(element: Any, text: str) -> tuple[bool, str]:
+    """Return whether a block is the toolkit's own, unchanged, and what generated text it edits.
+
+    The hidden bookmark says it; for a paragraph the unit edited, the digest of the generated
+    text it replaces is returned (empty otherwise).
+    """
     for mark in element.iter(qn("w:bookmarkStart")):
         name = mark.get(qn("w:name")) or ""
         if name == GENERATED_TABLE:
-            return True
+            return True, ""
         if name.startswith(GENERATED):
-            return name[len(GENERATED) :] == text_digest(text)
-    return False
+            digest = name[len(GENERATED) :]
+            return (True, "") if digest == text_digest(text) else (False, digest)
+    return False, ""
 
 
 def _blocks(document: Any) -> Iterator[Block]:
@@ -111,8 +117,15 @@ def _blocks(document: Any) -> Iterator[Block]:
                 len(text) <= 300
                 and (_bold(paragraph) or _numbered(paragraph) or bool(LABEL.match(text)))
             )
-            yield Block(index, text, heading_like=heading, figure=figure,
-                        generated=_generated(child, paragraph.text))  # fmt: skip
+            generated, replaces = _generated(child, paragraph.text)
+            yield Block(
+                index,
+                text,
+                heading_like=heading,
+                figure=figure,
+                generated=generated,
+                replaces=replaces,
+            )
         elif child.tag == qn("w:tbl"):
             index += 1
             table = Table(child, document)
@@ -126,7 +139,7 @@ def _blocks(document: Any) -> Iterator[Block]:
                 if cells:
                     lines.append(" | ".join(cells))
             first = child.find(".//" + qn("w:p"))
-            generated = first is not None and _generated(first, "")
+            generated = first is not None and _generated(first, "")[0]
             yield Block(index, "\n".join(lines), table=True, generated=generated)
 
 
@@ -292,6 +305,7 @@ def read_document(path: Path, cat: Catalog, sha256: str = "") -> ReadDocument:
             continue
         out.rows.append({"unit_code": out.unit_code, "section_id": section_id,
                          "text": "\n".join(b.text for b in kept), "origin": out.origin,
+                         "replaces": " ".join(b.replaces for b in kept if b.replaces),
                          "sheet": title[:200], "cell": f"đoạn {kept[0].index}-{kept[-1].index}"})  # fmt: skip
     required = cat.outline.loc[cat.outline["narrative"] == "required", "section_id"]
     missing = [s for s in required if s not in parts]

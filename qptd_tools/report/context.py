@@ -74,6 +74,7 @@ class UnitContext:
             )
             digest.update(",".join(map(str, frame.columns)).encode())
         digest.update(repr(sorted(self.narrative.items())).encode())
+        digest.update(repr(sorted(self.extra.get("replaced", {}).items())).encode())
         digest.update(repr(sorted((k, str(v)) for k, v in self.conference.items())).encode())
         digest.update(repr((self.unit, self.parent, self.years)).encode())
         return digest.hexdigest()
@@ -92,6 +93,7 @@ def compute_all(data: WorkspaceData, years: list[int] | None = None) -> AllConte
         "conferences": data.conferences,
         "narrative": data.narrative,
         "submissions": data.submissions,
+        "replaced": data.replaced_paragraphs,
     }
     result = checks.run(
         cat,
@@ -166,7 +168,16 @@ def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
         sources=subs.reset_index(drop=True),
         provenance=_rows(all_.tables["values"], behind).reset_index(drop=True),
         is_sample=bool(subs["is_sample"].any()) if len(subs) else False,
+        extra={"replaced": _replaced(all_.tables.get("replaced"), unit_code)},
     )
+
+
+def _replaced(frame: pd.DataFrame | None, unit_code: str) -> dict[str, list[str]]:
+    """Return the digests of the generated paragraphs the unit's edits replace, by section."""
+    if frame is None or frame.empty:
+        return {}
+    mine = frame.loc[frame["unit_code"] == unit_code]
+    return {str(s): sorted(map(str, part["digest"])) for s, part in mine.groupby("section_id")}
 
 
 def write(context: UnitContext, path: Path) -> None:

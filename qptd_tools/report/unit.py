@@ -21,6 +21,7 @@ import pandas as pd
 from qptd_tools.analytics import completeness
 from qptd_tools.catalog import Catalog, load_catalog
 from qptd_tools.core.config import Workspace, find_root
+from qptd_tools.core.draft import text_digest
 from qptd_tools.core.errors import UsageInvalid, fail
 from qptd_tools.report import docmeta, narrative
 from qptd_tools.report.appendix import Appendix
@@ -230,7 +231,10 @@ class UnitReport(Appendix, Emitter):
             self._mine, self.indicators, self.ctx.unit, section_id, self._period,
             who=self.cat.place(self.ctx.unit_code), siblings=self._siblings_word,
         )  # fmt: skip
-        self.paragraph(text)
+        # a sentence the unit edited in its draft gives way to its edit while its numbers stand
+        hidden = set(self.ctx.extra.get("replaced", {}).get(section_id, ()))
+        if not (text and text_digest(str(self._reword(text))) in hidden):
+            self.paragraph(text)
         if section_id in self.coverage.index:
             state = self.coverage.loc[section_id]
             if state["written"]:  # the unit's own words, as it wrote them

@@ -80,3 +80,23 @@ def conflicts(
             )
         )
     return pd.DataFrame(rows, columns=columns)
+
+
+def replaced(in_force: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Return the generated paragraphs a unit's edits replace: ``unit_code, section_id, digest``.
+
+    Only for a section whose text in force is the document's (an older edit that a newer
+    workbook text replaced no longer hides anything). A generated paragraph is hidden while
+    its text is the one the unit edited (same digest); once its numbers change it shows again.
+    """
+    columns = ["unit_code", "section_id", "digest"]
+    if documents.empty or "replaces" not in documents:
+        return pd.DataFrame(columns=columns)
+    edits = documents.loc[documents["replaces"].fillna("").str.strip() != ""]
+    live = edits.merge(in_force[[*KEY, "source_sha256"]], on=[*KEY, "source_sha256"])
+    rows = [
+        (r.unit_code, r.section_id, digest)
+        for r in live.itertuples()
+        for digest in str(r.replaces).split()
+    ]
+    return pd.DataFrame(rows, columns=columns)

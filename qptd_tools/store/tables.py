@@ -42,7 +42,7 @@ CONFERENCES = [
 NARRATIVE = ["unit_code", "section_id", "text"]
 # sections read from a unit's Word document (its own report, or an edited draft); ``sheet``
 # holds the heading as written and ``cell`` the paragraphs ("đoạn 12-18")
-DOCUMENTS = ["unit_code", "section_id", "text", "origin"]
+DOCUMENTS = ["unit_code", "section_id", "text", "origin", "replaces"]
 SUBMISSIONS = [
     "unit_code",
     "table",
@@ -154,6 +154,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
             "section_id": _TEXT,
             "text": _TEXT,
             "origin": pa.Column(str, pa.Check.isin(["document", "draft"])),
+            "replaces": _OPT_TEXT,  # digests of the generated paragraphs the unit's text edits
             **_PROV,
         },
         unique=KEYS["documents"],

@@ -69,6 +69,11 @@ class WorkspaceData:
         return self.store.read("documents")
 
     @functools.cached_property
+    def replaced_paragraphs(self) -> pd.DataFrame:
+        """Generated paragraphs a unit's edited draft replaces (``unit_code, section_id, digest``)."""
+        return narrative.replaced(self.narrative, self.documents)
+
+    @functools.cached_property
     def narrative_conflicts(self) -> pd.DataFrame:
         """Sections given different texts by a workbook and a document (``qptd check``, C005)."""
         return narrative.conflicts(self.store.read("narrative"), self.documents, self.submissions)
