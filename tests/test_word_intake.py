@@ -367,7 +367,9 @@ def test_an_edited_draft_comes_back_with_the_units_words_and_todays_numbers(
     edited_auto = generated[0]
     edited_original = edited_auto.text
     # typed into the sentence, as in Word: the runs change, the paragraph (and its mark) stays
-    edited_auto.runs[-1].text = edited_auto.runs[-1].text.rstrip(".") + ", được xã bổ sung nhận xét."
+    edited_auto.runs[-1].text = (
+        edited_auto.runs[-1].text.rstrip(".") + ", được xã bổ sung nhận xét."
+    )
     added = copy.deepcopy(generated[1]._p)
     generated[1]._p.addnext(added)
     new = docx.text.paragraph.Paragraph(added, generated[1]._parent)
