@@ -214,28 +214,35 @@ def test_qptd_run_writes_the_units_documents_in_its_formats_and_skips_them_uncha
     src, _ = sample_store_dir
     root = tmp_path / "ws"
     shutil.copytree(src, root / "data" / "processed")
-    qptd(root, "run", "--district", "060", "--workers", "2")
+    batch = (
+        "run",
+        "--unit",
+        "060",
+        "01858",
+        "--workers",
+        "2",
+    )  # a district and one of its communes
+    qptd(root, *batch)
     reports = root / "reports"
-    units = ["060", *sorted(p.name for p in (reports / "ke-hoach").iterdir() if p.name != "060")]
-    assert len(units) == 11, units  # the district and its ten communes
+    units = sorted(p.name for p in (reports / "ke-hoach").iterdir())
+    assert units == ["01858", "060"], units  # only the batch's units
     for unit in units:
         for kind in ("ke-hoach/{u}/ke-hoach-hoi-nghi", "du-toan/{u}/du-toan"):
             stem = reports / kind.format(u=unit)
             assert stem.with_suffix(".docx").is_file() and stem.with_suffix(".html").is_file(), stem
     board = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="ke-hoach/060/ke-hoach-hoi-nghi.html"' in board
-    assert not (reports / "ke-hoach" / "061").exists()  # only the batch's units
     record = reports / "van-ban.json"
     before = (
         record.stat().st_mtime_ns,
         (reports / "ke-hoach" / "060" / "ke-hoach-hoi-nghi.docx").stat().st_mtime_ns,
     )
-    qptd(root, "run", "--district", "060", "--workers", "2")  # nothing changed: nothing rewritten
+    qptd(root, *batch)  # nothing changed: nothing rewritten
     assert (
         record.stat().st_mtime_ns,
         (reports / "ke-hoach" / "060" / "ke-hoach-hoi-nghi.docx").stat().st_mtime_ns,
     ) == before
-    qptd(root, "run", "--district", "060", "--workers", "2", "--formats", "docx")
+    qptd(root, *batch, "--formats", "docx")
     assert (reports / "ke-hoach" / "060" / "ke-hoach-hoi-nghi.docx").is_file()
     assert not (reports / "ke-hoach" / "060" / "ke-hoach-hoi-nghi.html").exists()  # nothing stale
     board = (reports / "index.html").read_text(encoding="utf-8")
