@@ -275,3 +275,9 @@ def test_number_date_and_signer_are_parameters_of_a_document(workspace, capsys):
         main([*args[:-2], "--kind", "decision", "--number", "5"]) == 2
     )  # numbers of decisions are records
     assert main([*args[:-4], "--signer", "Nguyễn Văn An"]) == 2  # whose signer?
+    # a date after the conferences is refused for plans only: reminders go out after deadlines
+    every = ["--root", str(workspace), "--quiet", "documents"]
+    assert main([*every, "--kind", "reminder", "--date", "16/9/2019"]) == 0
+    assert main([*every, "--kind", "budget", "--unit", "060", "--date", "20/9/2019"]) == 0
+    budget = docx.Document(str(workspace / "reports" / "du-toan" / "060" / "du-toan.docx"))
+    assert "ngày 20 tháng 9 năm 2019" in budget.tables[0].rows[1].cells[1].text

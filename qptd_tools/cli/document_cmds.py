@@ -112,7 +112,7 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
     board = deadlines.board(
         cat.units, data.conferences, cat.deadlines, awards.district_of(cat.units)
     )
-    dates = _plan_dates(cat, board, chosen, day)
+    dates = _plan_dates(cat, board, chosen, day, plans="plan" in kinds)
     money = awards.money_of(enriched, cat) if {"budget", "plan"} & set(kinds) else None
     if "budget" in kinds:
         from qptd_tools.export.budget import write_budgets
@@ -140,9 +140,13 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
 
 
 def _plan_dates(
-    cat: Catalog, board: pd.DataFrame, chosen: set[str] | None, day: dt.date | None
+    cat: Catalog, board: pd.DataFrame, chosen: set[str] | None, day: dt.date | None, plans: bool
 ) -> pd.DataFrame:
-    """Date the plans by the review's rules, or on the user's ``--date`` (never on or after the conference)."""
+    """Date the plans by the review's rules, or on the user's ``--date``.
+
+    A plan is never dated on or after its conference: when ``plans`` are written, such a
+    ``--date`` is refused (a budget estimate or a reminder may well be dated later).
+    """
     from qptd_tools.analytics import checks
 
     dates = checks.plan_dates(cat, board)
@@ -154,7 +158,7 @@ def _plan_dates(
         else pd.Series(True, index=dates.index)
     )
     late = dates.loc[mine & (dates["conference_date"] <= pd.Timestamp(day))]
-    if len(late):
+    if plans and len(late):
         said = ", ".join(
             f"{r.unit_code} ({vnformat.date_prose(r.conference_date.date())})"
             for r in late.head(5).itertuples()
