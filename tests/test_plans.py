@@ -281,3 +281,21 @@ def test_number_date_and_signer_are_parameters_of_a_document(workspace, capsys):
     assert main([*every, "--kind", "budget", "--unit", "060", "--date", "20/9/2019"]) == 0
     budget = docx.Document(str(workspace / "reports" / "du-toan" / "060" / "du-toan.docx"))
     assert "ngày 20 tháng 9 năm 2019" in budget.tables[0].rows[1].cells[1].text
+
+
+def test_the_provinces_award_numbers_appear_in_the_plans(plans):
+    """With award_quotas.csv filled, each plan says the province's numbers instead of a placeholder."""
+    import dataclasses
+
+    _, data, facts, _ = plans
+    cat = data.catalog
+    quotas = pd.DataFrame([{"form": "GK_UBX", "level": "xa", "recipient_type": "ca_nhan", "max_count": 2,
+                            "criteria": "Tiêu biểu ở cơ sở", "source": "HD297.III.B"}])  # fmt: skip
+    with_quotas = dataclasses.replace(cat, award_quotas=quotas)
+    plan = next(p for u, p in facts.items() if cat.unit(u)["level"] == "xa")
+    text = " ".join(b.get("text", "") for b in P.document(with_quotas, plan, ("", ""), True).body)
+    name = cat.award_forms.set_index("code").at["GK_UBX", "short_name"]
+    assert f"{name}: tối đa 2 cá nhân mỗi {cat.level_name('xa').lower()}; Tiêu biểu ở cơ sở" in text
+    assert "theo văn bản riêng của Ủy ban nhân dân tỉnh" not in text
+    without = " ".join(b.get("text", "") for b in P.document(cat, plan, ("", ""), True).body)
+    assert "theo văn bản riêng của Ủy ban nhân dân tỉnh" in without and "tối đa" not in without

@@ -207,12 +207,13 @@ def facts(cat: Catalog, unit_code: str, enriched: pd.DataFrame, money: pd.DataFr
     conference = conferences.set_index("unit_code").reindex([unit_code]).iloc[0]
     count = conference.get("participants")
     count = None if count is None or pd.isna(count) else int(count)
+    frame = cat.documents["plan"]
     militia = summary.loc[
-        (summary["unit_code"] == unit_code) & (summary["indicator"] == "DQ_QUAN_SO"), "last_value"
+        (summary["unit_code"] == unit_code) & (summary["indicator"] == frame["militia_indicator"]),
+        "last_value",
     ]
     presented = enriched.loc[enriched["scope"] == unit_code]
     chosen = speakers(cat, unit_code, summary)
-    frame = cat.documents["plan"]
     chair = conference.get("chair")
     chair_text = f"Đồng chí {chair}, Chủ tịch Ủy ban nhân dân {words['unit']}" if chair and not pd.isna(chair) \
         else f"Chủ tịch Ủy ban nhân dân {words['unit']}"  # fmt: skip
@@ -279,13 +280,10 @@ def _award_rows(cat: Catalog, plan: Plan, words: Mapping[str, Any]) -> list[dict
         blocks.append(_p("- Số lượng, tiêu chuẩn khen thưởng: theo văn bản riêng của Ủy ban nhân dân tỉnh "
                          "(Hướng dẫn 297, mục III.C), chưa có trong dữ liệu.", "placeholder"))  # fmt: skip
     else:
-        levels = (
-            cat.levels.set_index("code")["name"] if "name" in cat.levels else pd.Series(dtype=str)
-        )
         for q in quotas.itertuples():
             who = KINDS.get(str(q.recipient_type), "tập thể, cá nhân")
             blocks.append(_p(f"- {forms.at[q.form, 'short_name']}: tối đa {vnformat.number(int(q.max_count))} "
-                             f"{who} mỗi {str(levels.get(q.level, q.level)).lower()}"
+                             f"{who} mỗi {cat.level_name(str(q.level)).lower()}"
                              f"{'; ' + str(q.criteria) if q.criteria else ''} (số lượng tỉnh giao)."))  # fmt: skip
     return blocks
 
