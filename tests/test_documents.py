@@ -473,3 +473,57 @@ def test_award_lists_are_each_attached_to_one_document(batch, cat, stored, repor
             assert name != SIGNER_PLACEHOLDER and name in set(
                 conf[["signer_name", "chair"]].stack()
             ), path
+
+
+def test_district_and_province_reports_compile_their_sub_units_reports(reports, stored, batch, cat):
+    """Issue #15, item 4, over every unit: each compiled section quotes the sub-units (generated
+    text, marked), the appendix tabulates every distinct point, the full texts go beside."""
+    from openpyxl import load_workbook
+
+    from qptd_tools.analytics.compilation import key_sentences
+    from qptd_tools.report.compiled import COMPILED_FILE, POINT_LIMIT
+    from qptd_tools.report.context import compiled_units
+
+    root, _, _ = batch
+    narrative = stored.narrative
+    header = "Nội dung chính (trích báo cáo của đơn vị)"
+    quoted = "Tổng hợp báo cáo của các đơn vị trực thuộc về nội dung này"
+    compiling = 0
+    for code, report in reports.items():
+        members = compiled_units(cat, code)
+        tables = [t for t in report.document.tables if t.rows[0].cells[0].text == header]
+        beside = root / "reports" / code / COMPILED_FILE
+        if members.empty:
+            assert not tables and not beside.exists(), code
+            continue
+        compiling += 1
+        assert len(tables) == 1, code
+        mine = narrative.loc[narrative["unit_code"].isin(members["unit_code"])
+                             & narrative["text"].fillna("").str.strip().ne("")]  # fmt: skip
+        rows = [[c.text for c in r.cells] for r in tables[0].rows[1:]]
+        sections = [s for s in cat.views.report.compiled_sections if s in set(mine["section_id"])]
+        assert [r[0] for r in rows if not r[1]] == [cat.section_title(s, code) for s in sections]
+        starts = [i for i, r in enumerate(rows) if not r[1]] + [len(rows)]
+        for s, a, b in zip(sections, starts, starts[1:], strict=False):
+            said = {
+                r[0].casefold() for r in rows[a + 1 : b] if not r[0].startswith("(Chưa báo cáo")
+            }
+            texts = mine.loc[mine["section_id"] == s, "text"]
+            assert said == {key_sentences(t, POINT_LIMIT).casefold() for t in texts}, (code, s)
+            silent = set(members["unit_code"]) - set(mine.loc[mine["section_id"] == s, "unit_code"])
+            assert any(r[0].startswith("(Chưa báo cáo") for r in rows[a + 1 : b]) == bool(silent)
+        body = [p for p in report.document.paragraphs if p.text.startswith(quoted)]
+        assert len(body) == len(sections), code  # one in each compiled section
+        assert all("_qptd_a_" in p._p.xml for p in body), code  # generated: never frozen by intake
+        assert not any(p.text.endswith(".”.") for p in body), code
+        sheet = load_workbook(beside, read_only=True).worksheets[0]
+        lines = [
+            r
+            for r in sheet.iter_rows(values_only=True)
+            if len(r) > 4 and r[0] in set(mine["section_id"])
+        ]
+        assert len(lines) == len(mine), code  # every section of every sub-unit, in full
+        assert {(r[2], r[0], r[4]) for r in lines} == set(
+            zip(mine["unit_code"], mine["section_id"], mine["text"], strict=True)
+        )
+    assert compiling == 1 + len(cat.units.loc[cat.units["level"] == "huyen"])

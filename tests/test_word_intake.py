@@ -433,3 +433,42 @@ def test_the_province_reads_its_departments_reports_section_by_section(read, cat
     assert set(found["unit_code"]) <= set(cat.units.loc[cat.units["level"] == "nganh", "unit_code"])
     one = view.narratives("Thuận lợi", full=True)
     assert set(one["section_id"]) == {"P1.I.3"} and len(one) >= len(made)
+
+
+def test_the_province_report_quotes_and_tabulates_its_departments_documents(read, cat, tmp_path):
+    """Item 4 in the report: the departments' own words (from their Word reports) are quoted in
+    the province's section and listed in the appendix with the units that wrote them."""
+    from openpyxl import load_workbook
+
+    from qptd_tools.report.compiled import CITED_POINTS, COMPILED_FILE
+    from qptd_tools.report.context import compute_all, unit_context
+    from qptd_tools.report.unit import UnitReport
+    from qptd_tools.store.workspace import with_data
+
+    root, made, _ = read
+    ctx = unit_context(compute_all(with_data(WorkspaceData(root))), "06")
+    report = UnitReport(ctx, cat, tmp_path, display=lambda _: None)
+    report.compilation_table()
+    (table,) = [b for b in report.emitted if b["kind"] == "table"]
+    cells = {row[0]: row[1] for row in table["rows"]}
+    for spec in made:  # each department's own point, with its own name as the unit
+        if "P1.II.DGC" in spec.sections:
+            assert cells[_text(spec, "P1.II.DGC")] == cat.unit(spec.unit)["name"], spec.name
+    cited = report.cited_points("P1.II.DGC")
+    assert cited.count("“") == CITED_POINTS and "ý kiến khác" in cited  # the rest: in the appendix
+    assert report.cited_points("P1.I.3") == ""  # not a compiled section (views.yaml)
+    lines = list(
+        load_workbook(tmp_path / COMPILED_FILE, read_only=True)
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    for spec in made:  # the full text with its source: the document, its heading, its paragraphs
+        row = next(r for r in lines if r[2:3] == (spec.unit,) and r[0] == spec.sections[0])
+        assert row[4].startswith(_text(spec, spec.sections[0])) and row[5].startswith(spec.name)
+    # who makes a point: a whole group is counted, a few are named, many are counted and named
+    nganh = list(cat.units.loc[cat.units["level"] == "nganh"].sort_values("unit_code")["unit_code"])
+    names = dict(zip(cat.units["unit_code"], cat.units["name"], strict=True))
+    assert report.who(nganh) == f"tất cả {len(nganh)} sở, ban, ngành, đoàn thể"
+    assert all(names[c] in report.who(nganh[:3]) for c in nganh[:3])
+    many = report.who(nganh[:20])
+    assert many.startswith("20 sở, ban, ngành, đoàn thể: ") and many.endswith("và 14 đơn vị khác")

@@ -32,7 +32,7 @@ def by_section(
     narrative: pd.DataFrame,
     below: pd.DataFrame,
     outline: pd.DataFrame,
-    titles: Mapping[str, str],
+    titles: Mapping[str, str] | None = None,
     *,
     full: bool = False,
     limit: int = 300,
@@ -50,7 +50,7 @@ def by_section(
     outline
         The outline (``outline.csv``): sections in its order.
     titles
-        Each section's heading as the compiling unit's report words it.
+        Each section's heading as the compiling unit's report words it (default: its id).
     full
         The whole text (default: the key sentences, up to ``limit`` characters).
     """
@@ -64,7 +64,7 @@ def by_section(
         return pd.DataFrame(columns=COLUMNS)
     out = pd.DataFrame({
         "section_id": part["section_id"],
-        "section": part["section_id"].map(titles),
+        "section": part["section_id"].map(titles) if titles else part["section_id"],
         "unit_code": part["unit_code"],
         "unit": part["unit_code"].map(names),
         "text": part["text"] if full else part["text"].map(lambda t: key_sentences(t, limit)),
@@ -74,3 +74,22 @@ def by_section(
     out["_s"] = out["section_id"].map(order)
     out["_u"] = out["unit_code"].map(rank)
     return out.sort_values(["_s", "_u"]).drop(columns=["_s", "_u"]).reset_index(drop=True)
+
+
+def points(
+    compiled: pd.DataFrame, section_id: str, limit: int = 200
+) -> list[tuple[str, list[str]]]:
+    """Return the distinct points the sub-units make in a section, most shared first.
+
+    ``compiled`` is :func:`by_section` (full texts, sub-units in their listed order). Texts
+    whose key sentences (up to ``limit`` characters) read the same, spaces and case aside, are
+    one point; each comes with the codes of the units that make it, in the listed order.
+    """
+    part = compiled.loc[compiled["section_id"] == section_id]
+    grouped: dict[str, tuple[str, list[str]]] = {}
+    for code, text in zip(part["unit_code"], part["text"], strict=True):
+        said = key_sentences(text, limit)
+        grouped.setdefault(said.casefold(), (said, []))[1].append(str(code))
+    order = {key: i for i, key in enumerate(grouped)}
+    ranked = sorted(grouped, key=lambda k: (-len(grouped[k][1]), order[k]))
+    return [grouped[k] for k in ranked]

@@ -3,9 +3,13 @@
 One batch computes every analytic once, writes each unit's context, then runs the notebook
 per unit in parallel workers (or on a Dask cluster), each with a deadline. A failed unit
 keeps its executed notebook with papermill's error banner; the batch goes on. Units whose
-inputs are unchanged since their last successful run are skipped. The manifest
-(``reports/manifest.json``) is rewritten atomically after every unit, so it is true even
-when the batch is stopped.
+inputs are unchanged since their last successful run are skipped.
+
+The manifest (``reports/manifest.json``) lists every unit's last run. Each unit's entry is
+appended to ``reports/manifest.journal`` (one JSON line) as it ends, and the manifest itself
+is rewritten at most every :data:`MANIFEST_EVERY` seconds and when the batch ends or is
+stopped — so a unit costs the parent O(1), not a rewrite of all units (issue #16). A batch
+killed outright leaves the journal; the next one reads it back.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +36,11 @@ from qptd_tools.core.errors import StoreEmpty, fail
 from qptd_tools.core.fsutil import atomic_write_bytes, sha256_file
 
 if TYPE_CHECKING:  # the analytics are loaded by the batch, not by its workers
-    from qptd_tools.report import context
     from qptd_tools.store.workspace import WorkspaceData
 
 MANIFEST = "manifest.json"
+JOURNAL = "manifest.journal"
+MANIFEST_EVERY = 5.0  # seconds between two rewrites of the manifest during a batch
 DONE = ("ok", "skipped")
 
 
@@ -107,17 +113,36 @@ class Batch:
         return self.reports / MANIFEST
 
     def read_manifest(self) -> dict[str, Any]:
-        """Return the manifest of earlier runs (empty when there is none or it is unreadable)."""
+        """Return the manifest of earlier runs, with the entries of a batch that was killed.
+
+        Empty when there is none or it is unreadable; a journal line cut short is ignored.
+        """
         try:
-            return dict(json.loads(self.manifest_path.read_text(encoding="utf-8")))
+            manifest = dict(json.loads(self.manifest_path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
-            return {"units": {}}
+            manifest = {"units": {}}
+        units = manifest.setdefault("units", {})
+        for entry in _journal(self.reports / JOURNAL):
+            units[entry["unit_code"]] = entry
+        return manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        """Write the manifest atomically."""
+        """Write the manifest atomically; the journal it now holds is removed."""
         manifest["updated"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         atomic_write_bytes(self.manifest_path, text.encode("utf-8"))
+        (self.reports / JOURNAL).unlink(missing_ok=True)
+        self._written = time.monotonic()
+
+    def _record(self, manifest: dict[str, Any], entry: dict[str, Any]) -> None:
+        """Record a unit's entry: a journal line now, the manifest when it is due."""
+        manifest["units"][entry["unit_code"]] = entry
+        if time.monotonic() - getattr(self, "_written", 0.0) >= MANIFEST_EVERY:
+            self.write_manifest(manifest)
+            return
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+        with (self.reports / JOURNAL).open("a", encoding="utf-8") as handle:
+            handle.write(line)
 
     def inputs_key(self) -> str:
         """Return a digest of everything the batch's reports depend on.
@@ -146,14 +171,16 @@ class Batch:
         from qptd_tools.report import context
 
         planned = self._plan(self.units, self.inputs_key())
-        for _, ctx, path in planned:
-            context.write(ctx, path)
+        for _, blob, path in planned:
+            context.write(blob, path)
         return [task for task, _, _ in planned]
 
-    def _plan(
-        self, units: Iterable[str], inputs: str
-    ) -> list[tuple[Task, context.UnitContext, Path]]:
-        """Compute every analytic once; return each unit's task, context and context file."""
+    def _plan(self, units: Iterable[str], inputs: str) -> list[tuple[Task, bytes, Path]]:
+        """Compute every analytic once; return each unit's task, context (pickled) and file.
+
+        Per unit the cost is the unit's own rows (:class:`~qptd_tools.report.context.Slicer`)
+        and one pass over its pickle, which is both the file written and the fingerprint.
+        """
         from qptd_tools.report import context
 
         notebook = self.notebook or default_notebook(self.data.paths.root)
@@ -164,7 +191,7 @@ class Batch:
         recipe.update(_toolkit_digest().encode())
         planned = []
         for unit in units:
-            ctx = context.unit_context(shared, unit)
+            blob = context.dumps(context.unit_context(shared, unit))
             path = self.reports / ".contexts" / f"{unit}.pkl"
             parameters = {
                 "unit_code": unit,
@@ -173,7 +200,7 @@ class Batch:
                 "output_dir": str(self.reports / unit),
             }
             digest = hashlib.sha256(recipe.digest())
-            digest.update(ctx.fingerprint().encode())
+            digest.update(hashlib.sha256(blob).hexdigest().encode())
             digest.update(
                 json.dumps(
                     {k: v for k, v in parameters.items() if k != "context_path"}, sort_keys=True
@@ -191,7 +218,7 @@ class Batch:
                 "qptd_warm" if self.warm else "nbclient",
                 inputs,
             )
-            planned.append((task, ctx, path))
+            planned.append((task, blob, path))
         return planned
 
     def _unchanged(self, unit: str, previous: dict[str, Any], field: str, value: str) -> bool:
@@ -231,6 +258,7 @@ class Batch:
         """
         from qptd_tools.report import context
 
+        clock = (time.time(), time.process_time())
         manifest = self.read_manifest()
         units = manifest.setdefault("units", {})
         manifest["notebook"] = str(self.notebook or default_notebook(self.data.paths.root))
@@ -249,12 +277,12 @@ class Batch:
                 stop(pool, finished=False)
             raise
         todo = []
-        for task, ctx, path in planned:
+        for task, blob, path in planned:
             if self._unchanged(task.unit_code, units, "fingerprint", task.fingerprint):
                 fresh.append(task.unit_code)  # other units changed, not this one's data
             else:
                 todo.append(task)
-                context.write(ctx, path)
+                context.write(blob, path)
         for code in fresh:
             units[code] = {**units[code], "status": "skipped", "seconds": 0.0, "inputs": inputs}
         self.write_manifest(manifest)
@@ -271,9 +299,8 @@ class Batch:
                 self._dispatch_dask(todo) if self.scheduler else self._dispatch_local(todo, pool)
             )
             for entry in dispatch:
-                units[entry["unit_code"]] = entry
                 pending.discard(entry["unit_code"])
-                self.write_manifest(manifest)
+                self._record(manifest, entry)
                 bar.update(1)
                 bar.set_postfix_str(f"{entry['unit_code']} {entry['status']}")
         except KeyboardInterrupt:
@@ -289,6 +316,14 @@ class Batch:
             self.write_manifest(manifest)
             self._cleanup_temp()
         self._write_index(units)
+        # what the batch cost its own process: the serial part (``python -m benchmarks``)
+        manifest["batch"] = {
+            "start": round(clock[0], 3), "end": round(time.time(), 3),
+            "parent_cpu_s": round(time.process_time() - clock[1], 3),
+            "workers": 0 if self.scheduler else self.workers, "scheduler": bool(self.scheduler),
+            "units_run": len(todo),
+        }  # fmt: skip
+        self.write_manifest(manifest)
         return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted)
 
     def _write_index(self, entries: dict[str, dict[str, Any]]) -> None:
@@ -320,6 +355,7 @@ def write_board(data: WorkspaceData, entries: dict[str, dict[str, Any]] | None =
         if not manifest.is_file():
             return None
         entries = json.loads(manifest.read_text(encoding="utf-8")).get("units", {})
+        entries.update({e["unit_code"]: e for e in _journal(reports / JOURNAL)})
     shared = shared or context.compute_all(data)
     result, subs = shared.result, data.submissions
     sample = bool(subs["is_sample"].any()) if len(subs) else False
@@ -350,3 +386,18 @@ def summary_line(result: BatchResult) -> str:
         f"lỗi {result.count('failed')}, quá thời gian {result.count('timeout')}, "
         f"dừng giữa chừng {result.count('interrupted')}. Danh sách: {result.manifest}"
     )
+
+
+def _journal(path: Path) -> Iterator[dict[str, Any]]:
+    """Yield the entries of a manifest journal (none when there is none)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:  # the last line of a batch killed while writing it
+            continue
+        if isinstance(entry, dict) and "unit_code" in entry:
+            yield entry

@@ -49,6 +49,7 @@ def run_unit(task: Task) -> dict[str, Any]:
     done, failed or not, so a reader never sees a half-written notebook.
     """
     start = time.monotonic()
+    clock = _Clock.begin(task.engine)
     out = Path(task.output_dir)
     final = out / f"{task.unit_code}.ipynb"
     tmp = out / f".{task.unit_code}.tmp.ipynb"
@@ -67,12 +68,53 @@ def run_unit(task: Task) -> dict[str, Any]:
         status, error = "failed", f"{type(exc).__name__}: {exc}"[:500]
         if tmp.exists():
             tmp.unlink()
-    return entry(task, status, error, time.monotonic() - start)
+    return entry(task, status, error, time.monotonic() - start, clock.end())
+
+
+@dataclass
+class _Clock:
+    """When a unit ran and the CPU seconds it cost the worker and the kernel (issue #16)."""
+
+    engine: str
+    start: float
+    worker: float
+    kernel: tuple[int, float] | None
+
+    @classmethod
+    def begin(cls, engine: str) -> _Clock:
+        return cls(engine, time.time(), time.process_time(), _kernel_cpu(engine))
+
+    def end(self) -> dict[str, Any]:
+        after = _kernel_cpu(self.engine)
+        same = self.kernel is not None and after is not None and after[0] == self.kernel[0]
+        return {
+            "start": round(self.start, 3),
+            "end": round(time.time(), 3),
+            "worker_cpu_s": round(time.process_time() - self.worker, 3),
+            # the warm kernel's share; unknown when the kernel was started or lost meanwhile
+            "kernel_cpu_s": round(after[1] - self.kernel[1], 3)
+            if same and after and self.kernel
+            else None,
+        }
+
+
+def _kernel_cpu(engine: str) -> tuple[int, float] | None:
+    if engine != "qptd_warm" or "qptd_tools.batch.warm" not in sys.modules:
+        return None
+    from qptd_tools.batch import warm
+
+    return warm.kernel_cpu()
 
 
 # what a unit's run writes; removed before it runs again, so a failed or partial run leaves
 # no earlier report looking current (and the manifest lists only this run's files)
-PRODUCTS = ("bao-cao.html", "bao-cao.docx", "nguon-so-lieu.xlsx", "figures")
+PRODUCTS = (
+    "bao-cao.html",
+    "bao-cao.docx",
+    "nguon-so-lieu.xlsx",
+    "tong-hop-bao-cao.xlsx",
+    "figures",
+)
 
 
 def clear_outputs(out: Path) -> None:
@@ -85,7 +127,8 @@ def clear_outputs(out: Path) -> None:
             path.unlink()
 
 
-def entry(task: Task, status: str, error: str | None, seconds: float) -> dict[str, Any]:
+def entry(task: Task, status: str, error: str | None, seconds: float,
+          timing: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
     """Return a unit's manifest entry, listing the files its folder now holds."""
     out = Path(task.output_dir)
     outputs = sorted(
@@ -102,6 +145,7 @@ def entry(task: Task, status: str, error: str | None, seconds: float) -> dict[st
         "fingerprint": task.fingerprint,
         "inputs": task.inputs,
         "finished_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "timing": timing or {},
     }
 
 

@@ -120,6 +120,22 @@ def kernel(kernel_name: str, start_timeout: float = 60) -> Warm:
     return warm
 
 
+def kernel_cpu(kernel_name: str = "python3") -> tuple[int, float] | None:
+    """Return this process's warm kernel's pid and CPU seconds so far (None: no kernel)."""
+    warm = _KERNELS.get(kernel_name)
+    process = getattr(getattr(warm, "km", None), "provisioner", None)
+    pid = getattr(getattr(process, "process", None), "pid", None)
+    if pid is None:
+        return None
+    try:
+        import psutil
+
+        times = psutil.Process(pid).cpu_times()
+    except Exception:  # gone, or psutil missing: not measured
+        return None
+    return pid, times.user + times.system
+
+
 def discard(kernel_name: str) -> None:
     """Shut down and forget the warm kernel (after a failure, a timeout or at exit)."""
     warm = _KERNELS.pop(kernel_name, None)

@@ -417,7 +417,8 @@ def _load_cached(override_dir: Path | None, signature: tuple[tuple[str, int], ..
     frames["outline"] = frames["outline"].sort_values("order", ignore_index=True)
     _cross_check(frames, paths)
     unknown = sorted(views.codes() - set(frames["indicators"]["code"]))
-    unknown += sorted(set(views.report.trend_sections) - set(frames["outline"]["section_id"]))
+    sections = {*views.report.trend_sections, *views.report.compiled_sections}
+    unknown += sorted(sections - set(frames["outline"]["section_id"]))
     if unknown:
         raise _invalid(
             views_path, f"chỉ tiêu hoặc mục đề cương không tồn tại: {', '.join(unknown)}"

@@ -293,6 +293,8 @@ class ReportViews(_Row):
     trend_sections: tuple[str, ...]
     children_table: tuple[str, ...]
     children_figure: dict[str, str]
+    # the sections whose sub-units' texts the compiling report quotes and tabulates (issue #15)
+    compiled_sections: tuple[str, ...] = ()
 
     @field_validator("children_figure")
     @classmethod

@@ -493,6 +493,8 @@ def _table(document: Any, block: dict[str, Any]) -> None:
         strong = r < len(kinds) and kinds[r] in ("group", "subtotal")
         for cell, value, style, where in zip(table_row.cells, row, styles, aligns, strict=True):
             _styled(cell, str(value), bold if strong else style, where)
+            if kinds[r : r + 1] == ["group"]:  # a group's title stays on the page of its rows
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     if block.get("note"):
         _para(
             document,

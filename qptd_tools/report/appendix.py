@@ -45,6 +45,7 @@ class Appendix:
     table: Any
     figure: Any
     paragraph: Any
+    compilation_table: Any  # report.compiled
     indicators: pd.DataFrame  # the indicator catalogue worded for the unit's level
     _mine: pd.DataFrame  # the unit's own period summary
 
@@ -97,6 +98,7 @@ class Appendix:
         self.trend_figures()
         self.children_table()
         self.children_figure()
+        self.compilation_table()
         self.award_tables()
         self.deadline_figure()
         self.sources()

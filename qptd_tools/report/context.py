@@ -9,15 +9,20 @@ slice to a pickle that the notebook loads in milliseconds; a notebook run on its
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from qptd_tools.analytics import awards, checks
+from qptd_tools.analytics import awards, checks, compilation
 from qptd_tools.catalog import Catalog
+from qptd_tools.core import vnformat
 from qptd_tools.core.fsutil import atomic_write_bytes
 from qptd_tools.store.workspace import WorkspaceData, with_data
 
@@ -35,6 +40,61 @@ class AllContext:
     awards: pd.DataFrame
     money: pd.DataFrame
     years: list[int]
+
+    @functools.cached_property
+    def index(self) -> Slicer:
+        """Each table's rows by unit and the registry's tree, built once for every unit."""
+        return Slicer(self)
+
+
+class Slicer:
+    """Rows of the batch's tables by unit code, and the registry as a tree.
+
+    Built once per batch (linear in the tables), so that slicing one unit's context costs
+    in proportion to that unit's own rows, not to the whole province (issue #16).
+    """
+
+    def __init__(self, all_: AllContext):
+        self.all = all_
+        units = all_.catalog.units
+        self.units = units
+        self._positions: dict[int, dict[Any, np.ndarray]] = {}
+        self._kids = {
+            str(k): list(v) for k, v in units.groupby("parent_code", sort=False)["unit_code"]
+        }
+        self._level = dict(zip(units["unit_code"], units["level"], strict=True))
+        self._row = {code: i for i, code in enumerate(units["unit_code"])}
+
+    def rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> pd.DataFrame:
+        """Return the rows of ``frame`` whose unit is in ``codes``, in the frame's order."""
+        found = self._positions.get(id(frame))
+        if found is None:
+            keys = (frame.index.get_level_values("unit_code") if isinstance(frame.index, pd.MultiIndex)
+                    else frame["unit_code"])  # fmt: skip
+            found = pd.Series(np.arange(len(frame))).groupby(np.asarray(keys), sort=False).indices
+            self._positions[id(frame)] = found
+        parts = [found[c] for c in set(codes) if c in found]
+        return frame.iloc[np.sort(np.concatenate(parts)) if parts else []]
+
+    def registry(self, codes: Iterable[str]) -> pd.DataFrame:
+        """Return the registry rows of ``codes``, in the registry's order."""
+        return self.units.iloc[sorted(self._row[c] for c in codes if c in self._row)]
+
+    def children(self, code: str) -> list[str]:
+        """Return the codes of the units directly below ``code``."""
+        return self._kids.get(code, [])
+
+    def descendants(self, code: str) -> set[str]:
+        """Return the unit and every unit below it."""
+        found, frontier = {code}, [code]
+        while frontier:
+            frontier = [k for c in frontier for k in self._kids.get(c, ()) if k not in found]
+            found.update(frontier)
+        return found
+
+    def level(self, code: str) -> str:
+        """Return a unit's level."""
+        return str(self._level[code])
 
 
 @dataclass
@@ -59,25 +119,19 @@ class UnitContext:
     narrative: dict[str, str]
     sources: pd.DataFrame  # submissions of the unit and everything below it
     provenance: pd.DataFrame  # stored values (with sheet, cell, file) behind the report's figures
+    compiled: pd.DataFrame  # what each sub-unit wrote, by section, full text with source (#15)
     is_sample: bool = False
     extra: dict = field(default_factory=dict)
 
     def fingerprint(self) -> str:
-        """Return a digest of the data this context holds (stable across runs)."""
-        digest = hashlib.sha256()
-        for name in ("summary", "series", "reported", "comparison", "findings", "awards", "money",
-                     "board", "sources", "children", "siblings", "provenance"):  # fmt: skip
-            frame = getattr(self, name)
-            digest.update(name.encode())
-            digest.update(
-                pd.util.hash_pandas_object(frame.reset_index(), index=False).to_numpy().tobytes()
-            )
-            digest.update(",".join(map(str, frame.columns)).encode())
-        digest.update(repr(sorted(self.narrative.items())).encode())
-        digest.update(repr(sorted(self.extra.get("replaced", {}).items())).encode())
-        digest.update(repr(sorted((k, str(v)) for k, v in self.conference.items())).encode())
-        digest.update(repr((self.unit, self.parent, self.years)).encode())
-        return digest.hexdigest()
+        """Return a digest of the data this context holds (stable across runs).
+
+        The digest of its pickle (:func:`dumps`), which the batch writes anyway: one pass over
+        bytes instead of hashing every frame again (issue #16). Equal data give equal bytes
+        (same code and library versions); a new pandas may change them, and then the units
+        simply run again.
+        """
+        return hashlib.sha256(dumps(self)).hexdigest()
 
 
 def compute_all(data: WorkspaceData, years: list[int] | None = None) -> AllContext:
@@ -110,37 +164,37 @@ def compute_all(data: WorkspaceData, years: list[int] | None = None) -> AllConte
     return AllContext(cat, tables, result, enriched, money, years)
 
 
-def _rows(frame: pd.DataFrame, codes: set[str]) -> pd.DataFrame:
-    if isinstance(frame.index, pd.MultiIndex):
-        return frame.loc[frame.index.get_level_values("unit_code").isin(codes)]
-    return frame.loc[frame["unit_code"].isin(codes)]
-
-
 def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
-    """Slice what one unit's report needs from the batch's shared results."""
-    cat = all_.catalog
-    units = cat.units
+    """Slice what one unit's report needs from the batch's shared results.
+
+    Every lookup goes through the batch's :class:`Slicer`: the cost is that of the unit's own
+    rows (a commune's are few, the province's are everything below it).
+    """
+    cat, ix = all_.catalog, all_.index
+    _rows = ix.rows
     unit = cat.unit(unit_code).to_dict()
     parent_code = unit["parent_code"]
     parent = cat.unit(parent_code).to_dict() if parent_code else None
-    children = units.loc[units["parent_code"] == unit_code]
-    siblings = units.loc[(units["parent_code"] == parent_code) & (units["level"] == unit["level"])]
-    below = cat.descendants(unit_code)
-    military = set(
-        units.loc[units["unit_code"].isin(below) & (units["level"] == "donvi"), "unit_code"]
-    )
+    children = ix.registry(ix.children(unit_code))
+    siblings = ix.registry(
+        c for c in ix.children(str(parent_code or "")) if ix.level(c) == unit["level"]
+    ) if parent_code else ix.registry([unit_code])  # fmt: skip
+    below = ix.descendants(unit_code)
+    military = {c for c in below if ix.level(c) == "donvi"}
     near = {unit_code} | set(children["unit_code"]) | set(siblings["unit_code"]) | military
-    behind = {unit_code} | set(cat.rollup_children(unit_code)["unit_code"])
+    behind = {unit_code} | set(rollup_codes(all_, unit_code))
     res = all_.result
     conference = all_.tables["conferences"]
-    conf_row = conference.loc[conference["unit_code"] == unit_code]
+    conf_row = _rows(conference, [unit_code])
     narrative = all_.tables["narrative"]
-    mine = narrative.loc[narrative["unit_code"] == unit_code]
+    mine = _rows(narrative, [unit_code])
     subs = _rows(all_.tables["submissions"], below)
     # each file's unit's own report date: the date a reader of the report expects beside it
-    reported = conference.drop_duplicates("unit_code").set_index("unit_code")[
-        "report_submitted_date"
-    ]
+    reported = (
+        _rows(conference, set(subs["unit_code"]))
+        .drop_duplicates("unit_code")
+        .set_index("unit_code")["report_submitted_date"]
+    )
     subs = subs.assign(report_date=pd.to_datetime(subs["unit_code"].map(reported), errors="coerce"))
     return UnitContext(
         unit_code=unit_code,
@@ -167,9 +221,45 @@ def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
         narrative=dict(zip(mine["section_id"], mine["text"], strict=True)),
         sources=subs.reset_index(drop=True),
         provenance=_rows(all_.tables["values"], behind).reset_index(drop=True),
+        compiled=compilation.by_section(
+            _rows(narrative, below), compiled_units(cat, unit_code, ix), cat.outline, full=True
+        ),
         is_sample=bool(subs["is_sample"].any()) if len(subs) else False,
         extra={"replaced": _replaced(all_.tables.get("replaced"), unit_code)},
     )
+
+
+def rollup_codes(all_: AllContext, unit_code: str) -> list[str]:
+    """Return the codes of the units whose values roll up into ``unit_code`` (``review.yaml``)."""
+    ix = all_.index
+    rolled = all_.catalog.review.rollup_children.get(ix.level(unit_code), ())
+    return [c for c in ix.children(unit_code) if ix.level(c) in rolled]
+
+
+def compiled_units(cat: Catalog, unit_code: str, ix: Slicer | None = None) -> pd.DataFrame:
+    """Return the sub-units whose reports a unit compiles, by group, each sorted by name.
+
+    The units that roll up into it (a district's communes; the province's districts and
+    departments) and the military agencies below it — the groups of the appendix's comparison.
+    """
+    units = cat.units
+    if ix is None:
+        below = cat.descendants(unit_code) - {unit_code}
+        rolled = cat.rollup_children(unit_code)
+        military = units.loc[units["unit_code"].isin(below) & (units["level"] == "donvi")]
+    else:
+        levels = cat.review.rollup_children.get(ix.level(unit_code), ())
+        rolled = ix.registry(c for c in ix.children(unit_code) if ix.level(c) in levels)
+        military = ix.registry(
+            c for c in ix.descendants(unit_code) - {unit_code} if ix.level(c) == "donvi"
+        )
+    order = cat.levels.set_index("code")["order"]
+    members = pd.concat([rolled, military]).drop_duplicates("unit_code")
+    keys = [
+        (order.get(lv, 99), vnformat.sort_key(name))
+        for lv, name in zip(members["level"], members["name"], strict=True)
+    ]
+    return members.iloc[sorted(range(len(members)), key=keys.__getitem__)].reset_index(drop=True)
 
 
 def _replaced(frame: pd.DataFrame | None, unit_code: str) -> dict[str, list[str]]:
@@ -180,10 +270,15 @@ def _replaced(frame: pd.DataFrame | None, unit_code: str) -> dict[str, list[str]
     return {str(s): sorted(map(str, part["digest"])) for s, part in mine.groupby("section_id")}
 
 
-def write(context: UnitContext, path: Path) -> None:
-    """Write a unit's context for its notebook (atomically)."""
+def dumps(context: UnitContext) -> bytes:
+    """Return a unit's context as the bytes :func:`write` writes."""
+    return pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def write(context: UnitContext | bytes, path: Path) -> None:
+    """Write a unit's context (or its :func:`dumps`) for its notebook (atomically)."""
     # a cache, rebuilt by every batch: atomic, but not flushed to disk
-    data = pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL)
+    data = context if isinstance(context, bytes) else dumps(context)
     atomic_write_bytes(path, data, durable=False)
 
 

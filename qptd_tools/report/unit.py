@@ -25,6 +25,7 @@ from qptd_tools.core.draft import text_digest
 from qptd_tools.core.errors import UsageInvalid, fail
 from qptd_tools.report import docmeta, narrative
 from qptd_tools.report.appendix import Appendix
+from qptd_tools.report.compiled import Compiled
 from qptd_tools.report.context import UnitContext, load
 from qptd_tools.report.emitter import Display, Emitter
 
@@ -43,7 +44,7 @@ def period_years(catalog: Catalog, period: tuple[int, int] | None) -> list[int]:
     return list(range(start, end + 1))
 
 
-class UnitReport(Appendix, Emitter):
+class UnitReport(Appendix, Compiled, Emitter):
     """The report of one unit, emitted block by block, in the outline's order.
 
     Parameters
@@ -177,8 +178,8 @@ class UnitReport(Appendix, Emitter):
         The unit's own text (``verbatim``) and the letterhead are shown as they are.
         """
         if (
-            block.get("verbatim") or block["kind"] == "meta"
-        ):  # kept: the DOCX marks what it generated
+            block.get("verbatim") or block.get("literal") or block["kind"] == "meta"
+        ):  # kept: the DOCX marks what it generated (the unit's own text, ``verbatim``)
             return super().emit(block)
         worded = {
             key: self._reword(block[key]) if key in TEXT_FIELDS else block[key] for key in block
@@ -242,6 +243,9 @@ class UnitReport(Appendix, Emitter):
                            "style": "body", "verbatim": True})  # fmt: skip
             elif state["placeholder"]:
                 self.paragraph(narrative.PLACEHOLDER, "placeholder")
+        cited = self.cited_points(section_id)
+        if cited:  # the sub-units' words: generated (recomputed each run), never reworded
+            self.emit({"kind": "paragraph", "text": cited, "style": "body", "literal": True})
         if section_id == "P1.II":
             self.paragraph(
                 f"Kết quả thực hiện các chỉ tiêu chủ yếu giai đoạn {self._period} được "
