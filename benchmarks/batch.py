@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
 import multiprocessing
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from typing import Any
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from benchmarks.serial import serial_part
 from qptd_tools.batch.job import Batch
 from qptd_tools.batch.selection import default_notebook, select_units
 from qptd_tools.catalog import Catalog
@@ -105,6 +107,9 @@ def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
     floor_dir.mkdir()
     t_floor = floor_batch(floor_dir, len(province), workers)
     t_province = our_batch(root, province, workers)
+    # the serial part and each unit's CPU seconds, from the manifest the batch wrote (#16)
+    manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    serial = serial_part(manifest, province)
     t_rerun = our_batch(root, province, workers, force=False)
     one, two = our_batch(root, district, 1), our_batch(root, district, 2)
     # how well this machine runs two papermill processes at once: the same number of floor
@@ -126,6 +131,7 @@ def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
         "P2_floor_speedup": round(floor_one / floor_two, 2),
         "P3_rerun_unchanged_s": round(t_rerun, 2),
         "P3_speedup": round(t_province / t_rerun, 1),
+        "serial": serial,
     }
     if shutil.which("pandoc"):
         units = [u for u in P4_UNITS if u in set(province)]

@@ -24,9 +24,10 @@ def serial_part(manifest: dict[str, Any], units: list[str] | None = None) -> dic
     """Return the serial part, per-unit CPU seconds and the Amdahl projection of a batch."""
     batch = manifest["batch"]
     entries = [e for code, e in manifest["units"].items() if units is None or code in units]
-    timed = [e["timing"] for e in entries if e.get("timing", {}).get("start")]
-    spans = sorted((t["start"], t["end"]) for t in timed)
     start, end = float(batch["start"]), float(batch["end"])
+    # the units this batch ran (a skipped unit keeps the timing of the run that made it)
+    timed = [e["timing"] for e in entries if e.get("timing", {}).get("start", 0) >= start]
+    spans = sorted((t["start"], t["end"]) for t in timed)
     busy, reach = 0.0, start
     for a, b in spans:  # the union of the units' intervals
         a = max(a, reach)

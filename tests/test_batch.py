@@ -158,8 +158,8 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
         )
         again = Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
     assert again.count("skipped") == 3
-    # one commune's own text changes: only its report runs again (the district's report and
-    # the other commune's do not show it; a change of figures would, through sums and ranks)
+    # one commune's own text changes: its report runs again, and its district's, which
+    # quotes and tabulates its communes' texts (#15); the other commune's does not show it
     store = Store(workspace / "data" / "processed")
     narrative = store.read("narrative")
     mine = narrative["unit_code"] == "01861"
@@ -168,7 +168,7 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
         store.commit({"narrative": ({"01861"}, narrative.loc[mine])}, pd.DataFrame())
     changed = Batch(WorkspaceData(workspace), units, workers=1, progress=False).run()
     assert {u: e["status"] for u, e in changed.entries.items()} == {
-        "060": "skipped",
+        "060": "ok",
         "01858": "skipped",
         "01861": "ok",
     }
@@ -183,19 +183,30 @@ def test_real_batch_skips_unchanged_and_resumes(workspace, monkeypatch):
 
 
 def test_dask_local_cluster(workspace, probe):
+    """Worker processes, not threads; a unit that kills every worker it runs on is given up
+    by the scheduler (allowed-failures) and ends failed with the Vietnamese reason."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        job = Batch(WorkspaceData(workspace), [OK, BAD, "01861"], notebook=probe, scheduler=cluster.scheduler_address,
-                          timeout=60, progress=False, formats=())  # fmt: skip
+    import dask
+
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 1}),
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+    ):
+        job = Batch(WorkspaceData(workspace), [OK, BAD, "01861", KILL_WORKER], notebook=probe,
+                    scheduler=cluster.scheduler_address, timeout=60, progress=False, formats=())  # fmt: skip
         result = job.run()
     assert {u: e["status"] for u, e in result.entries.items()} == {
         OK: "ok",
         BAD: "failed",
         "01861": "ok",
+        KILL_WORKER: "failed",
     }
+    assert result.entries[KILL_WORKER]["error"].startswith(WORKER_LOST)
+    assert "KilledWorker" in result.entries[KILL_WORKER]["error"]
     assert (workspace / "reports" / "01861" / "xong.txt").is_file()
+    assert not list((workspace / "reports").rglob(".*.tmp*"))
 
 
 def test_a_unit_that_cannot_be_written_fails_alone(workspace, probe):

@@ -1,19 +1,23 @@
 """Sending a batch's units to an existing Dask cluster (``qptd run --scheduler ADDRESS``).
 
 The same tasks as the local pool, run by :func:`qptd_tools.batch.runner.run_unit` on the
-cluster's workers; every worker must see the same workspace folder.
+cluster's workers; every worker must see the same workspace folder. A worker that dies has
+its units run again elsewhere by the scheduler; a unit whose runs keep killing workers (the
+scheduler gives up after ``distributed.scheduler.allowed-failures``), or any other error of
+the cluster, ends ``failed`` with a Vietnamese reason: no unit is lost from the manifest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from qptd_tools.batch.runner import Task, run_unit
+from qptd_tools.batch.runner import WORKER_LOST, Task, entry, run_unit
 from qptd_tools.core.errors import UsageInvalid, fail
 
 
-def dispatch(scheduler: str, tasks: list[Task]) -> Iterator[dict[str, Any]]:
+def dispatch(scheduler: str, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
     """Run the tasks on the cluster at ``scheduler``, yielding each unit's entry as it ends."""
     try:
         from distributed import Client, as_completed
@@ -21,14 +25,21 @@ def dispatch(scheduler: str, tasks: list[Task]) -> Iterator[dict[str, Any]]:
         raise fail(
             UsageInvalid, "QPTD-E082", detail="chưa cài dask: pip install 'qptd-toolkit[dask]'"
         ) from exc
-    if not tasks:
+    pending = iter(tasks)
+    first = next(pending, None)
+    if first is None:  # nothing to run: the cluster is not even contacted
         return
     with Client(scheduler, timeout="30s") as client:
-        futures = client.map(
-            run_unit,
-            tasks,
-            pure=False,
-            key=[f"qptd-{t.unit_code}-{t.fingerprint[:8]}" for t in tasks],
-        )
-        for future in as_completed(futures):
-            yield future.result()
+        running = as_completed()
+        tasks_of = {}
+        for task in itertools.chain([first], pending):  # each sent as soon as it is planned
+            future = client.submit(run_unit, task, pure=False,
+                                   key=f"qptd-{task.unit_code}-{task.fingerprint[:8]}")  # fmt: skip
+            tasks_of[future.key] = task
+            running.add(future)
+        for future in running:
+            try:
+                yield future.result()
+            except Exception as exc:  # the cluster lost the unit: it fails, the batch goes on
+                reason = f"{WORKER_LOST} (cụm Dask: {type(exc).__name__})"
+                yield entry(tasks_of[future.key], "failed", reason, 0.0)

@@ -20,6 +20,8 @@ import functools
 import hashlib
 import json
 import os
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -168,18 +170,18 @@ class Batch:
 
     def prepare(self) -> list[Task]:
         """Compute every analytic once and write each unit's context; return the tasks."""
-        from qptd_tools.report import context
+        return list(self._plan(self.units, self.inputs_key(), {}, []))
 
-        planned = self._plan(self.units, self.inputs_key())
-        for _, blob, path in planned:
-            context.write(blob, path)
-        return [task for task, _, _ in planned]
+    def _plan(
+        self, units: Iterable[str], inputs: str, previous: dict[str, Any], fresh: list[str]
+    ) -> Iterator[Task]:
+        """Compute every analytic once; write the context of each unit that must run.
 
-    def _plan(self, units: Iterable[str], inputs: str) -> list[tuple[Task, bytes, Path]]:
-        """Compute every analytic once; return each unit's task, context (pickled) and file.
-
-        Per unit the cost is the unit's own rows (:class:`~qptd_tools.report.context.Slicer`)
-        and one pass over its pickle, which is both the file written and the fingerprint.
+        Yields each task to run as soon as its context is written; the units whose data did
+        not change since their last run (``previous``: the manifest's entries) go to
+        ``fresh``. Per unit the cost is the unit's own rows
+        (:class:`~qptd_tools.report.context.Slicer`) and one pass over its pickle, which is
+        both the fingerprint and the file written; no context is held after its unit.
         """
         from qptd_tools.report import context
 
@@ -189,7 +191,6 @@ class Batch:
         recipe = hashlib.sha256()
         recipe.update(sha256_file(notebook).encode())
         recipe.update(_toolkit_digest().encode())
-        planned = []
         for unit in units:
             blob = context.dumps(context.unit_context(shared, unit))
             path = self.reports / ".contexts" / f"{unit}.pkl"
@@ -218,8 +219,11 @@ class Batch:
                 "qptd_warm" if self.warm else "nbclient",
                 inputs,
             )
-            planned.append((task, blob, path))
-        return planned
+            if self._unchanged(unit, previous, "fingerprint", task.fingerprint):
+                fresh.append(unit)  # other units changed, not this one's data
+            else:
+                context.write(blob, path)
+                yield task
 
     def _unchanged(self, unit: str, previous: dict[str, Any], field: str, value: str) -> bool:
         """Whether a unit's last run succeeded with the same ``field`` and left its outputs."""
@@ -235,17 +239,15 @@ class Batch:
         return LocalPool(workers, engine, tuple(self.formats), str(self.reports / ".logs"))
 
     def _dispatch_local(
-        self, tasks: list[Task], pool: cf.ProcessPoolExecutor | None = None
+        self, tasks: Iterable[Task], pool: cf.ProcessPoolExecutor | None = None
     ) -> Iterator[dict[str, Any]]:
-        if not tasks:
-            return
-        if pool is None and (self.workers <= 1 or len(tasks) == 1):
-            for task in tasks:  # in this process
+        if pool is None:  # one worker, or one unit: in this process
+            for task in tasks:
                 yield run_unit(task)
             return
         yield from self._pool(self.workers).run(tasks, pool)
 
-    def _dispatch_dask(self, tasks: list[Task]) -> Iterator[dict[str, Any]]:
+    def _dispatch_dask(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
         from qptd_tools.batch.dask import dispatch
 
         yield from dispatch(str(self.scheduler), tasks)
@@ -256,10 +258,9 @@ class Batch:
         A KeyboardInterrupt stops the workers; the units not finished are recorded as
         ``interrupted`` and the exception propagates after the manifest is written.
         """
-        from qptd_tools.report import context
-
         clock = (time.time(), time.process_time())
         manifest = self.read_manifest()
+        manifest.pop("batch", None)  # the last batch's figures, written again at the end
         units = manifest.setdefault("units", {})
         manifest["notebook"] = str(self.notebook or default_notebook(self.data.paths.root))
         inputs = self.inputs_key()
@@ -270,33 +271,23 @@ class Batch:
         if rest and not self.scheduler and self.workers > 1 and len(rest) > 1:
             # the workers start their kernels while the analytics are computed here
             pool = self._pool(self.workers).start(min(self.workers, len(rest)))
-        try:
-            planned = self._plan(rest, inputs) if rest else []
-        except BaseException:
-            if pool is not None:
-                stop(pool, finished=False)
-            raise
-        todo = []
-        for task, blob, path in planned:
-            if self._unchanged(task.unit_code, units, "fingerprint", task.fingerprint):
-                fresh.append(task.unit_code)  # other units changed, not this one's data
-            else:
-                todo.append(task)
-                context.write(blob, path)
-        for code in fresh:
-            units[code] = {**units[code], "status": "skipped", "seconds": 0.0, "inputs": inputs}
+        # planned in a thread: a unit is sent to a worker as soon as its context is written,
+        # while the next ones are planned (the serial part of a batch, issue #16)
+        same: list[str] = []
+        planner = Planner(self._plan(rest, inputs, dict(units), same) if rest else iter(()))
         self.write_manifest(manifest)
         bar = tqdm(
-            total=len(todo),
+            total=len(rest),
             desc="Chạy báo cáo",
             unit=" đơn vị",
-            disable=not self.progress or not todo,
+            disable=not self.progress or not rest,
         )
-        pending = {t.unit_code for t in todo}
+        pending = set(rest)
         interrupted = False
         try:
+            tasks = planner.tasks()
             dispatch = (
-                self._dispatch_dask(todo) if self.scheduler else self._dispatch_local(todo, pool)
+                self._dispatch_dask(tasks) if self.scheduler else self._dispatch_local(tasks, pool)
             )
             for entry in dispatch:
                 pending.discard(entry["unit_code"])
@@ -307,9 +298,14 @@ class Batch:
             interrupted = True
             raise
         finally:
+            planner.stop()
+            bar.update(len(same))
             bar.close()
             if pool is not None:
                 stop(pool, finished=not pending)
+            for code in [*fresh, *same]:  # nothing they depend on changed
+                units[code] = {**units[code], "status": "skipped", "seconds": 0.0, "inputs": inputs}
+                pending.discard(code)
             for code in pending:
                 units[code] = {**units.get(code, {}), "unit_code": code, "status": "interrupted",
                                "error": "Đã dừng trước khi chạy xong"}  # fmt: skip
@@ -321,7 +317,7 @@ class Batch:
             "start": round(clock[0], 3), "end": round(time.time(), 3),
             "parent_cpu_s": round(time.process_time() - clock[1], 3),
             "workers": 0 if self.scheduler else self.workers, "scheduler": bool(self.scheduler),
-            "units_run": len(todo),
+            "units_run": len(rest) - len(same),
         }  # fmt: skip
         self.write_manifest(manifest)
         return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted)
@@ -335,8 +331,15 @@ class Batch:
         write_board(self.data, entries, shared)
 
     def _cleanup_temp(self) -> None:
-        for leftover in self.reports.glob("*/.*.tmp.ipynb"):
-            leftover.unlink(missing_ok=True)
+        """Remove what a unit killed mid-write left: its temporary notebook and files."""
+        for unit in self.units:
+            folder = self.reports / unit
+            for leftover in [
+                *folder.glob(".*.tmp.ipynb"),
+                *folder.glob(".*.tmp"),
+                *folder.glob("figures/.*.tmp"),
+            ]:
+                leftover.unlink(missing_ok=True)
 
 
 def write_board(data: WorkspaceData, entries: dict[str, dict[str, Any]] | None = None,
@@ -386,6 +389,52 @@ def summary_line(result: BatchResult) -> str:
         f"lỗi {result.count('failed')}, quá thời gian {result.count('timeout')}, "
         f"dừng giữa chừng {result.count('interrupted')}. Danh sách: {result.manifest}"
     )
+
+
+class Planner:
+    """Plan a batch's units in a thread; :meth:`tasks` yields them as they are ready.
+
+    An error while planning (a bad catalogue, a full disk) is raised by :meth:`tasks` in the
+    batch's thread, as if planned there.
+    """
+
+    _END = object()
+
+    def __init__(self, plan: Iterator[Task]):
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(plan,), name="qptd-plan", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, plan: Iterator[Task]) -> None:
+        try:
+            for task in plan:
+                if self._stopped.is_set():
+                    return
+                self._queue.put(task)
+        except BaseException as exc:  # raised again in the batch's thread
+            self._queue.put(_Failure(exc))
+        finally:
+            self._queue.put(self._END)
+
+    def tasks(self) -> Iterator[Task]:
+        """Yield the planned tasks, in the units' order, until all are planned."""
+        while (item := self._queue.get()) is not self._END:
+            if isinstance(item, _Failure):
+                raise item.error
+            yield item
+
+    def stop(self) -> None:
+        """Stop planning (the batch ended or was interrupted) and wait for the thread."""
+        self._stopped.set()
+        self._thread.join()
+
+
+@dataclass
+class _Failure:
+    error: BaseException
 
 
 def _journal(path: Path) -> Iterator[dict[str, Any]]:

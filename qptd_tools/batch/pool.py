@@ -12,7 +12,7 @@ import collections
 import concurrent.futures as cf
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,30 +42,32 @@ class LocalPool:
         return pool
 
     def run(
-        self, tasks: list[Task], pool: cf.ProcessPoolExecutor | None = None
+        self, tasks: Iterable[Task], pool: cf.ProcessPoolExecutor | None = None
     ) -> Iterator[dict[str, Any]]:
         """Run the tasks, yielding each unit's manifest entry as it finishes.
 
+        ``tasks`` may be a generator still planning: a task is taken when a worker is free.
         ``pool`` is one :meth:`start` gave earlier (its workers may be warm already).
         """
-        queue = collections.deque(tasks)
+        queue = Feed(iter(tasks))
         lost: list[Task] = []
         barren = 0  # pools in a row that broke before finishing any unit
         while queue:  # a new pool after a worker process dies
-            before = len(queue) + len(lost)
-            yield from self._round(queue, lost, self.workers, pool=pool)
+            finished = 0
+            for done in self._round(queue, lost, self.workers, pool=pool):
+                finished += 1
+                yield done
             pool = None
-            barren = barren + 1 if len(queue) + len(lost) >= before else 0
+            barren = 0 if finished else barren + 1
             if barren >= 3:  # workers die whatever they run: give up on what is left
-                lost.extend(queue)
-                queue.clear()
+                lost.extend(queue.drain())
         # the units in flight when a worker died: each again alone, so only the cause fails
         for task in lost:
             yield from self._round(collections.deque([task]), [], 1, last_try=True)
 
     def _round(
         self,
-        queue: collections.deque[Task],
+        queue: Feed | collections.deque[Task],
         lost: list[Task],
         workers: int,
         last_try: bool = False,
@@ -77,12 +79,12 @@ class LocalPool:
         flight then go to ``lost`` (or fail, on the ``last_try``), those never started stay
         in the queue for the next pool.
         """
-        pool = pool or self.start(min(workers, len(queue)))
+        pool = pool or self.start(min(workers, max(1, len(queue))))
         inflight: dict[cf.Future[dict[str, Any]], Task] = {}
         broken = finished = False
         try:
-            while (queue and not broken) or inflight:
-                while queue and not broken and len(inflight) < workers:
+            while inflight or (not broken and queue):
+                while len(inflight) < workers and not broken and queue:
                     task = queue.popleft()
                     try:
                         inflight[pool.submit(run_unit, task)] = task
@@ -105,6 +107,50 @@ class LocalPool:
             finished = True
         finally:
             stop(pool, finished)
+
+
+class Feed:
+    """The tasks still to run: those handed back (a worker died) first, then the source's.
+
+    Used like a deque by :meth:`LocalPool._round`; asking whether it is empty waits for the
+    source's next task (a planner still planning) or its end.
+    """
+
+    def __init__(self, source: Iterator[Task]):
+        self._back: collections.deque[Task] = collections.deque()
+        self._source: Iterator[Task] | None = source
+
+    def __bool__(self) -> bool:
+        if not self._back and self._source is not None:
+            task = next(self._source, None)
+            if task is None:
+                self._source = None
+            else:
+                self._back.append(task)
+        return bool(self._back)
+
+    def __len__(self) -> int:
+        """Tasks known now (the source may hold more)."""
+        return len(self._back) + (self._source is not None)
+
+    def popleft(self) -> Task:
+        """Return the next task (after a true ``bool``)."""
+        if not self:
+            raise IndexError("no task left")
+        return self._back.popleft()
+
+    def appendleft(self, task: Task) -> None:
+        """Hand a task back, to be taken first."""
+        self._back.appendleft(task)
+
+    def drain(self) -> list[Task]:
+        """Return every task left, the source's included."""
+        out = list(self._back)
+        self._back.clear()
+        if self._source is not None:
+            out.extend(self._source)
+            self._source = None
+        return out
 
 
 def stop(pool: cf.ProcessPoolExecutor, finished: bool) -> None:

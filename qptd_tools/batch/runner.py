@@ -88,6 +88,7 @@ class _Clock:
         after = _kernel_cpu(self.engine)
         same = self.kernel is not None and after is not None and after[0] == self.kernel[0]
         return {
+            "pid": os.getpid(),  # the worker process (a Dask worker's, on a cluster)
             "start": round(self.start, 3),
             "end": round(time.time(), 3),
             "worker_cpu_s": round(time.process_time() - self.worker, 3),
