@@ -103,8 +103,8 @@ def test_a_killed_dask_worker_loses_no_unit_and_a_resume_completes(workspace, cl
         victim, pid = next(iter(client.run(os.getpid).items()))
         in_flight = client.processing()[victim]
         os.kill(pid, signal.SIGKILL)  # as the out-of-memory killer would
-    out, err = running.communicate(timeout=600)
-    assert "Traceback" not in err, err
+    said, err = running.communicate(timeout=600)
+    assert "Traceback" not in err and "Kết quả:" in said, (said, err)
     manifest = _manifest(root)
     units = [DISTRICT, *sorted(u for u in manifest["units"] if u != DISTRICT)]
     assert len(units) == 11 and in_flight
