@@ -59,11 +59,11 @@ def run_unit(task: Task) -> dict[str, Any]:
         log = out.parent / ".logs" / f"{task.unit_code}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         with stderr_to(log):
-            status, error = _execute(task, tmp, out, start)
+            status, error, executed = _execute(task, tmp, out, start)
         if tmp.exists():
             os.replace(tmp, final)
         if status == "ok" and task.formats:
-            export(final, out, task.formats)
+            export(final, out, task.formats, executed)
     except Exception as exc:  # a write or export failure fails the unit, never the batch
         status, error = "failed", f"{type(exc).__name__}: {exc}"[:500]
         if tmp.exists():
@@ -168,11 +168,15 @@ def exporter(fmt: str) -> Any:
     return _EXPORTERS[fmt]
 
 
-def export(notebook: Path, out: Path, formats: Iterable[str]) -> list[Path]:
-    """Export an executed report notebook to ``bao-cao.html`` / ``bao-cao.docx`` (atomically)."""
+def export(notebook: Path, out: Path, formats: Iterable[str], nb: Any = None) -> list[Path]:
+    """Export an executed report notebook to ``bao-cao.html`` / ``bao-cao.docx`` (atomically).
+
+    ``nb`` is the executed notebook papermill returned (read from ``notebook`` otherwise).
+    """
     import nbformat
 
-    nb = nbformat.read(notebook, as_version=4)
+    if nb is None:
+        nb = nbformat.read(notebook, as_version=4)
     written = []
     for fmt in formats:
         body, _ = exporter(fmt).from_notebook_node(nb)
@@ -197,13 +201,13 @@ def stderr_to(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
-def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str | None]:
+def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str | None, Any]:
     import papermill as pm
 
     if task.engine == "qptd_warm":
         import qptd_tools.batch.warm  # noqa: F401  (registers the engine)
     try:
-        pm.execute_notebook(
+        executed = pm.execute_notebook(
             task.notebook,
             str(tmp),
             parameters=task.parameters,
@@ -225,10 +229,10 @@ def _execute(task: Task, tmp: Path, out: Path, start: float) -> tuple[str, str |
                 else f"sổ tay {Path(task.notebook).name}"
             )
             return "timeout", (f"Quá thời gian: {where} chưa chạy xong sau {time.monotonic() - start:.0f} giây "
-                               f"(giới hạn {task.timeout:g} giây cho một đơn vị; đổi bằng --timeout).")  # fmt: skip
+                               f"(giới hạn {task.timeout:g} giây cho một đơn vị; đổi bằng --timeout)."), None  # fmt: skip
         lines = [line for line in str(exc).strip().splitlines() if line.strip("- ")]
-        return "failed", f"{name}: {lines[-1] if lines else name}"[:500]
-    return "ok", None
+        return "failed", f"{name}: {lines[-1] if lines else name}"[:500], None
+    return "ok", None, executed
 
 
 def _failed_cell(notebook: Path) -> int | None:

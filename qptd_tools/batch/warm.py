@@ -170,12 +170,20 @@ class WarmEngine(NBClientEngine):
             ),
         )
         client.kc = warm.kc  # connected and ready: nbclient starts no client of its own
+        # papermill writes the whole notebook (and validates it) when each cell starts and
+        # ends: about twenty 1 MB writes per unit, a tenth of the worker's CPU. The notebook
+        # is written once, when papermill completes it (also after a failure or a timeout,
+        # with the cells' states, which the batch reads to say which cell stopped).
+        save = nb_man.save
+        nb_man.save = lambda **_: None
         try:
             _run(warm, CHDIR.format(path=os.getcwd()))  # papermill's ``cwd`` for this unit
             result = client.execute()
         except BaseException:
             discard(kernel_name)
             raise
+        finally:
+            nb_man.save = save
         try:
             _run(warm, RESET)
         except Exception:
