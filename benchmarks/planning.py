@@ -30,26 +30,30 @@ from qptd_tools.report import context
 from qptd_tools.store.workspace import WorkspaceData, with_data
 
 PROVINCES, DISTRICTS, COMMUNES = 63, 710, 10_600
+SCALE = 1.0  # ``python -m benchmarks.planning STORE 0.1``: a tenth of the registry
 TABLES = ("values", "awards", "conferences", "narrative", "submissions")
 
 
 def registry(template: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Return the synthetic registry and, per synthetic unit, the sample unit it copies."""
     rows, like = [], {}
+    provinces, districts, communes = (
+        max(1, round(n * SCALE)) for n in (PROVINCES, DISTRICTS, COMMUNES)
+    )
     province = template.loc[template["level"] == "tinh"].iloc[0]
     district = template.loc[template["level"] == "huyen"].iloc[0]
     commune = template.loc[template["parent_code"] == district["unit_code"]].iloc[0]
-    for p in range(PROVINCES):
+    for p in range(provinces):
         code = f"P{p:02d}"
         rows.append((code, f"Tỉnh Thử {p}", "tinh", "", "tỉnh"))
         like[code] = province["unit_code"]
-    for d in range(DISTRICTS):
+    for d in range(districts):
         code = f"D{d:03d}"
-        rows.append((code, f"Huyện Thử {d}", "huyen", f"P{d % PROVINCES:02d}", "huyện"))
+        rows.append((code, f"Huyện Thử {d}", "huyen", f"P{d % provinces:02d}", "huyện"))
         like[code] = district["unit_code"]
-    for c in range(COMMUNES):
+    for c in range(communes):
         code = f"C{c:05d}"
-        rows.append((code, f"Xã Thử {c}", "xa", f"D{c % DISTRICTS:03d}", "xã"))
+        rows.append((code, f"Xã Thử {c}", "xa", f"D{c % districts:03d}", "xã"))
         like[code] = commune["unit_code"]
     frame = pd.DataFrame(
         rows, columns=["unit_code", "name", "level", "parent_code", "division_type"]
@@ -76,6 +80,8 @@ def copies(table: pd.DataFrame, like: dict[str, str]) -> pd.DataFrame:
 
 
 def main() -> None:
+    global SCALE
+    SCALE = float(sys.argv[2]) if len(sys.argv) > 2 else SCALE
     sample = with_data(WorkspaceData(Path(sys.argv[1])))
     units, like = registry(sample.catalog.units)
     cat = dataclasses.replace(sample.catalog, units=units)

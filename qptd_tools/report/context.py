@@ -58,7 +58,7 @@ class Slicer:
         self.all = all_
         units = all_.catalog.units
         self.units = units
-        self._positions: dict[int, dict[Any, np.ndarray]] = {}
+        self._positions: dict[int, tuple[pd.DataFrame, dict[Any, np.ndarray]]] = {}
         self._kids = {
             str(k): list(v) for k, v in units.groupby("parent_code", sort=False)["unit_code"]
         }
@@ -67,14 +67,15 @@ class Slicer:
 
     def rows(self, frame: pd.DataFrame, codes: Iterable[str]) -> pd.DataFrame:
         """Return the rows of ``frame`` whose unit is in ``codes``, in the frame's order."""
-        found = self._positions.get(id(frame))
-        if found is None:
+        known = self._positions.get(id(frame))
+        if known is None:
             keys = (frame.index.get_level_values("unit_code") if isinstance(frame.index, pd.MultiIndex)
                     else frame["unit_code"])  # fmt: skip
             found = pd.Series(np.arange(len(frame))).groupby(np.asarray(keys), sort=False).indices
-            self._positions[id(frame)] = found
+            known = self._positions[id(frame)] = (_contiguous(frame), found)
+        compact, found = known
         parts = [found[c] for c in set(codes) if c in found]
-        return frame.iloc[np.sort(np.concatenate(parts)) if parts else []]
+        return compact.iloc[np.sort(np.concatenate(parts)) if parts else []]
 
     def registry(self, codes: Iterable[str]) -> pd.DataFrame:
         """Return the registry rows of ``codes``, in the registry's order."""
@@ -132,6 +133,36 @@ class UnitContext:
         simply run again.
         """
         return hashlib.sha256(dumps(self)).hexdigest()
+
+
+def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with each Arrow-backed column in one chunk (same values, same dtype).
+
+    Taking rows from an Arrow column of several chunks (a concatenation, a parquet file's
+    row groups) joins every chunk first: a cost in the size of the whole table at every
+    slice. Joined once here, a unit's slice costs its own rows (issue #16).
+    """
+    joined = {}
+    for name, column in frame.items():
+        array = column.array
+        chunked = getattr(array, "_pa_array", None)
+        if chunked is None or getattr(chunked, "num_chunks", 1) <= 1:
+            continue
+        import pyarrow as pa
+
+        one = pa.chunked_array([chunked.combine_chunks()])
+        try:
+            joined[name] = pd.Series(
+                type(array)(one, dtype=array.dtype), index=frame.index, name=name
+            )
+        except TypeError:  # an ArrowExtensionArray takes no dtype: it is the chunk's own
+            joined[name] = pd.Series(type(array)(one), index=frame.index, name=name)
+    if not joined:
+        return frame
+    out = frame.copy(deep=False)
+    for name, column in joined.items():
+        out[name] = column
+    return out
 
 
 def compute_all(data: WorkspaceData, years: list[int] | None = None) -> AllContext:
