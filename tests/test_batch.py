@@ -219,3 +219,42 @@ def test_a_unit_that_cannot_be_written_fails_alone(workspace, probe):
     assert {u: e["status"] for u, e in result.entries.items()} == {OK: "ok", blocked: "failed"}
     assert result.entries[blocked]["error"].startswith(("FileExistsError", "NotADirectoryError"))
     assert not list(reports.glob("**/.*.tmp.ipynb"))
+
+
+def test_the_manifest_costs_a_unit_one_journal_line_and_a_killed_batch_is_read_back(
+    workspace, probe, monkeypatch
+):
+    """Issue #16: a unit appends one line to ``manifest.journal``; the manifest is rewritten
+    when due (here never during the batch) and at its end; after a batch killed outright
+    the next one reads the journal back (a line cut short is skipped)."""
+    writes = []
+    real = Batch.write_manifest
+    monkeypatch.setattr(batch_job, "MANIFEST_EVERY", 3600.0)
+    monkeypatch.setattr(
+        Batch, "write_manifest", lambda self, m: (writes.append(len(m["units"])), real(self, m))
+    )
+    units = [OK, "01861", "01864", "01867"]
+    result = Batch(WorkspaceData(workspace), units, workers=1, notebook=probe, progress=False,
+                   formats=()).run()  # fmt: skip
+    assert all(e["status"] == "ok" for e in result.entries.values())
+    assert len(writes) == 3  # before the units, at their end, with the batch's own figures
+    reports = workspace / "reports"
+    assert not (reports / "manifest.journal").exists()
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["units"]) == set(units) and manifest["batch"]["units_run"] == 4
+    timing = manifest["units"][OK]["timing"]
+    assert timing["start"] <= timing["end"] and timing["worker_cpu_s"] >= 0
+    # a batch killed after two units: their lines are in the journal, the manifest is older
+    entry = {**manifest["units"]["01861"], "status": "failed", "error": "x"}
+    with (reports / "manifest.journal").open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n" + '{"unit_code": "0186')
+    read = Batch(WorkspaceData(workspace), units, progress=False).read_manifest()
+    assert read["units"]["01861"]["status"] == "failed" and read["units"][OK]["status"] == "ok"
+    again = Batch(WorkspaceData(workspace), units, workers=1, notebook=probe, progress=False,
+                  formats=()).run()  # fmt: skip
+    assert {u: e["status"] for u, e in again.entries.items()} == {
+        OK: "skipped",
+        "01861": "ok",
+        "01864": "skipped",
+        "01867": "skipped",
+    }

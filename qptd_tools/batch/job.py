@@ -224,6 +224,8 @@ class Batch:
             else:
                 context.write(blob, path)
                 yield task
+        # the board's page template, compiled while the units run: not in the batch's tail
+        import qptd_tools.export.index  # noqa: F401
 
     def _unchanged(self, unit: str, previous: dict[str, Any], field: str, value: str) -> bool:
         """Whether a unit's last run succeeded with the same ``field`` and left its outputs."""
@@ -299,19 +301,26 @@ class Batch:
             raise
         finally:
             planner.stop()
-            bar.update(len(same))
-            bar.close()
-            if pool is not None:
-                stop(pool, finished=not pending)
             for code in [*fresh, *same]:  # nothing they depend on changed
                 units[code] = {**units[code], "status": "skipped", "seconds": 0.0, "inputs": inputs}
                 pending.discard(code)
+            bar.update(len(same))
+            bar.close()
+            if pool is not None:
+                if pending:  # stopped or failed: the workers are stopped now
+                    stop(pool, finished=False)
+                else:  # done: the workers exit while the board is written
+                    pool.shutdown(wait=False)
             for code in pending:
                 units[code] = {**units.get(code, {}), "unit_code": code, "status": "interrupted",
                                "error": "Đã dừng trước khi chạy xong"}  # fmt: skip
             self.write_manifest(manifest)
             self._cleanup_temp()
-        self._write_index(units)
+        try:
+            self._write_index(units)
+        finally:
+            if pool is not None and not pending:
+                stop(pool, finished=True)
         # what the batch cost its own process: the serial part (``python -m benchmarks``)
         manifest["batch"] = {
             "start": round(clock[0], 3), "end": round(time.time(), 3),

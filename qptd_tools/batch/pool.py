@@ -79,6 +79,7 @@ class LocalPool:
         flight then go to ``lost`` (or fail, on the ``last_try``), those never started stay
         in the queue for the next pool.
         """
+        given = pool is not None  # the batch's own pool: it joins it after writing the board
         pool = pool or self.start(min(workers, max(1, len(queue))))
         inflight: dict[cf.Future[dict[str, Any]], Task] = {}
         broken = finished = False
@@ -106,7 +107,10 @@ class LocalPool:
                             lost.append(task)
             finished = True
         finally:
-            stop(pool, finished)
+            if finished and given:  # the workers exit (and stop their kernels) meanwhile
+                pool.shutdown(wait=False)
+            else:
+                stop(pool, finished)
 
 
 class Feed:

@@ -165,18 +165,20 @@ def write_index(reports: Path, entries: Mapping[str, Mapping[str, Any]], cat: Ca
     units = cat.units
     authorities = dict(zip(cat.authorities["code"], cat.authorities["name"], strict=True))
     rows: dict[str, dict[str, Any]] = {}
+    # each unit's findings, grouped once (a filter per unit costs units × findings)
+    found_of = {str(code): list(zip(part["code"], part["message"], strict=True))
+                for code, part in findings.groupby("unit_code", sort=False)}  # fmt: skip
     for unit in units.itertuples():
         b = by_unit.loc[unit.unit_code]
         entry = entries.get(unit.unit_code, {})
         status = str(entry.get("status", ""))
         conf, conf_class = _when(b["conference_date"], str(b["conference_status"]))
         rep, rep_class = _when(b["report_date"], str(b["report_status"]))
-        mine = findings.loc[findings["unit_code"] == unit.unit_code]
+        mine = found_of.get(unit.unit_code, [])
         rows[unit.unit_code] = {
             "code": unit.unit_code, "name": unit.name, "level": unit.level,
             "submitted": unit.unit_code in submitted, "conf": conf, "conf_class": conf_class,
-            "rep": rep, "rep_class": rep_class, "findings": len(mine),
-            "items": list(zip(mine["code"], mine["message"], strict=True)),
+            "rep": rep, "rep_class": rep_class, "findings": len(mine), "items": mine,
             "status": STATUS.get(status, "Chưa lập"), "status_class": "ok" if status in BUILT else "bad",
             "run": status, "links": _links(reports, unit.unit_code, authorities),
             "conference_status": str(b["conference_status"]), "report_status": str(b["report_status"]),
