@@ -10,7 +10,6 @@ slice to a pickle that the notebook loads in milliseconds; a notebook run on its
 from __future__ import annotations
 
 import functools
-import hashlib
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ class AllContext:
     @functools.cached_property
     def index(self) -> Slicer:
         """Each table's rows by unit and the registry's tree, built once for every unit."""
-        return Slicer(self)
+        return Slicer(self.catalog)
 
 
 class Slicer:
@@ -54,9 +53,9 @@ class Slicer:
     in proportion to that unit's own rows, not to the whole province (issue #16).
     """
 
-    def __init__(self, all_: AllContext):
-        self.all = all_
-        units = all_.catalog.units
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        units = catalog.units
         self.units = units
         self._positions: dict[int, tuple[pd.DataFrame, dict[Any, np.ndarray]]] = {}
         self._kids = {
@@ -97,6 +96,11 @@ class Slicer:
         """Return a unit's level."""
         return str(self._level[code])
 
+    def rollup(self, code: str) -> list[str]:
+        """Return the units whose values roll up into ``code`` (``review.yaml``), as codes."""
+        rolled = self.catalog.review.rollup_children.get(self.level(code), ())
+        return [c for c in self.children(code) if self.level(c) in rolled]
+
 
 @dataclass
 class UnitContext:
@@ -123,16 +127,6 @@ class UnitContext:
     compiled: pd.DataFrame  # what each sub-unit wrote, by section, full text with source (#15)
     is_sample: bool = False
     extra: dict = field(default_factory=dict)
-
-    def fingerprint(self) -> str:
-        """Return a digest of the data this context holds (stable across runs).
-
-        The digest of its pickle (:func:`dumps`), which the batch writes anyway: one pass over
-        bytes instead of hashing every frame again (issue #16). Equal data give equal bytes
-        (same code and library versions); a new pandas may change them, and then the units
-        simply run again.
-        """
-        return hashlib.sha256(dumps(self)).hexdigest()
 
 
 def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
@@ -213,7 +207,7 @@ def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
     below = ix.descendants(unit_code)
     military = {c for c in below if ix.level(c) == "donvi"}
     near = {unit_code} | set(children["unit_code"]) | set(siblings["unit_code"]) | military
-    behind = {unit_code} | set(rollup_codes(all_, unit_code))
+    behind = {unit_code} | set(ix.rollup(unit_code))
     res = all_.result
     conference = all_.tables["conferences"]
     conf_row = _rows(conference, [unit_code])
@@ -256,15 +250,8 @@ def unit_context(all_: AllContext, unit_code: str) -> UnitContext:
             _rows(narrative, below), compiled_units(cat, unit_code, ix), cat.outline, full=True
         ),
         is_sample=bool(subs["is_sample"].any()) if len(subs) else False,
-        extra={"replaced": _replaced(all_.tables.get("replaced"), unit_code)},
+        extra={"replaced": _replaced(all_.tables.get("replaced"), unit_code, ix)},
     )
-
-
-def rollup_codes(all_: AllContext, unit_code: str) -> list[str]:
-    """Return the codes of the units whose values roll up into ``unit_code`` (``review.yaml``)."""
-    ix = all_.index
-    rolled = all_.catalog.review.rollup_children.get(ix.level(unit_code), ())
-    return [c for c in ix.children(unit_code) if ix.level(c) in rolled]
 
 
 def compiled_units(cat: Catalog, unit_code: str, ix: Slicer | None = None) -> pd.DataFrame:
@@ -273,19 +260,10 @@ def compiled_units(cat: Catalog, unit_code: str, ix: Slicer | None = None) -> pd
     The units that roll up into it (a district's communes; the province's districts and
     departments) and the military agencies below it — the groups of the appendix's comparison.
     """
-    units = cat.units
-    if ix is None:
-        below = cat.descendants(unit_code) - {unit_code}
-        rolled = cat.rollup_children(unit_code)
-        military = units.loc[units["unit_code"].isin(below) & (units["level"] == "donvi")]
-    else:
-        levels = cat.review.rollup_children.get(ix.level(unit_code), ())
-        rolled = ix.registry(c for c in ix.children(unit_code) if ix.level(c) in levels)
-        military = ix.registry(
-            c for c in ix.descendants(unit_code) - {unit_code} if ix.level(c) == "donvi"
-        )
+    ix = ix or Slicer(cat)
+    military = [c for c in ix.descendants(unit_code) - {unit_code} if ix.level(c) == "donvi"]
+    members = ix.registry({*ix.rollup(unit_code), *military})
     order = cat.levels.set_index("code")["order"]
-    members = pd.concat([rolled, military]).drop_duplicates("unit_code")
     keys = [
         (order.get(lv, 99), vnformat.sort_key(name))
         for lv, name in zip(members["level"], members["name"], strict=True)
@@ -293,16 +271,21 @@ def compiled_units(cat: Catalog, unit_code: str, ix: Slicer | None = None) -> pd
     return members.iloc[sorted(range(len(members)), key=keys.__getitem__)].reset_index(drop=True)
 
 
-def _replaced(frame: pd.DataFrame | None, unit_code: str) -> dict[str, list[str]]:
+def _replaced(frame: pd.DataFrame | None, unit_code: str, ix: Slicer) -> dict[str, list[str]]:
     """Return the digests of the generated paragraphs the unit's edits replace, by section."""
     if frame is None or frame.empty:
         return {}
-    mine = frame.loc[frame["unit_code"] == unit_code]
+    mine = ix.rows(frame, [unit_code])
     return {str(s): sorted(map(str, part["digest"])) for s, part in mine.groupby("section_id")}
 
 
 def dumps(context: UnitContext) -> bytes:
-    """Return a unit's context as the bytes :func:`write` writes."""
+    """Return a unit's context as the bytes :func:`write` writes.
+
+    The batch's fingerprint of a unit's data is the digest of these bytes: equal data give
+    equal bytes (same code and library versions); a new pandas may change them, and then the
+    units simply run again (issue #16).
+    """
     return pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL)
 
 
