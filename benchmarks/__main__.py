@@ -139,6 +139,10 @@ def main() -> None:
         "parent CPU s per unit": serial.get("parent_cpu_per_unit_s"),
         "CPU s per unit: worker, kernel": [serial.get("worker_cpu_per_unit_s"), serial.get("kernel_cpu_per_unit_s")],
         "Amdahl projection of the province batch, s, by workers": serial.get("amdahl_wall_s"),
+        "P1 / floor with every figure kept (goal ≤ 1,0×, aim 0,5×; P1 itself is a first run)": round(
+            notebooks.get("figures_kept_province_batch_s", 0) / notebooks.get("P1_floor_batch_s", 1), 2),
+        "one value corrected: s, units run, figures drawn / of": [
+            notebooks.get("one_value_corrected", {}).get(k) for k in ("seconds", "units_run", "figures_drawn", "figures")],
         "planning 11.373 units: s shared, s contexts, ms per unit, GiB peak, manifest MB": [
             result["planning"]["shared_analytics_s"], result["planning"]["contexts_s"],
             result["planning"]["per_unit_ms"], result["planning"]["peak_memory_gib"],
@@ -153,6 +157,7 @@ def main() -> None:
         "ingest": t_ingest < 15,
         "sample indicators and roll-ups < 2 s (#3)": t_indicators < 2,
         "serial part ≤ 3 % (#16)": serial.get("no_unit_running_share", 1) <= 0.03,
+        "P1 ≤ 1,0× the floor, a first run (#16)": notebooks.get("P1_ratio", 99) <= 1.0,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

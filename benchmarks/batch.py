@@ -5,6 +5,9 @@
 - P2: ``--district 061`` with 2 workers against 1 (and, for scale, the floor's own speed-up:
   as many floor runs with 2 workers against 1);
 - P3: a rerun with nothing changed against the first run of the whole province;
+- figure cache (#16): the province forced again with every figure kept (against P1, whose
+  first run drew every figure), and one commune's value corrected: which units run again
+  and how many of their figures are drawn (the others are taken from their cache);
 - P4: our cost per unit against the stock route, one command per step per unit:
   ``papermill``, ``jupyter nbconvert --to html --no-input``,
   ``jupyter nbconvert --to markdown --no-input``, ``pandoc`` to DOCX.
@@ -23,18 +26,22 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 from nbformat.v4 import new_code_cell, new_notebook
 
 from benchmarks.serial import serial_part
 from qptd_tools.batch.job import Batch
 from qptd_tools.batch.selection import default_notebook, select_units
-from qptd_tools.catalog import Catalog
+from qptd_tools.catalog import Catalog, load_catalog
+from qptd_tools.report.figure_cache import FOLDER as FIGURE_CACHE
+from qptd_tools.store.snapshots import Store
 from qptd_tools.store.workspace import WorkspaceData
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 # P4 runs the stock route on one unit of every kind (the province, a district, communes, a
 # department, a military command) to keep the benchmark short.
 P4_UNITS = ("06", "061", "01858", "01861", "01864", "06NG02", "06DV061")
+CORRECTED_UNIT = "01861"  # a commune of district 060: the commune, 060 and the province rerun
 
 
 def floor_notebook(folder: Path) -> Path:
@@ -79,6 +86,37 @@ def our_batch(root: Path, units: list[str], workers: int, force: bool = True) ->
     return seconds
 
 
+def clear_figure_caches(root: Path) -> None:
+    """Remove every unit's kept figures: the next run draws them all (a first run's cost)."""
+    for folder in (root / "reports").glob(f"*/{FIGURE_CACHE}"):
+        shutil.rmtree(folder)
+
+
+def one_value_corrected(root: Path, workers: int) -> dict[str, Any]:
+    """Correct one commune's 2015 propaganda sessions and run the province again.
+
+    Returns the seconds, the units that ran again, and of their figures how many were drawn
+    (a new file in the unit's figure cache) and how many were taken from the cache.
+    """
+    store = Store(root / "data" / "processed")
+    values = store.read("values")
+    mine = values["unit_code"] == CORRECTED_UNIT
+    cell = mine & (values["indicator"] == "TT_BUOI") & (values["year"] == 2015)
+    values.loc[cell, "value"] = values.loc[cell, "value"] + 7
+    with store.locked():
+        store.commit({"values": ({CORRECTED_UNIT}, values.loc[mine])}, pd.DataFrame())
+    before = {p: p.stat().st_mtime_ns for p in (root / "reports").glob(f"*/{FIGURE_CACHE}/*")}
+    province = select_units(load_catalog(root), all_units=True)
+    start = time.perf_counter()
+    result = Batch(WorkspaceData(root), province, workers=workers, progress=False).run()
+    seconds = time.perf_counter() - start
+    ran = sorted(u for u, e in result.entries.items() if e["status"] == "ok")
+    figures = [p for u in ran for p in (root / "reports" / u / FIGURE_CACHE).glob("*.png")]
+    drawn = [p for p in figures if p not in before]
+    return {"seconds": round(seconds, 2), "units_run": ran, "figures": len(figures),
+            "figures_drawn": len(drawn), "figures_from_cache": len(figures) - len(drawn)}  # fmt: skip
+
+
 def stock_unit(root: Path, unit: str, out: Path) -> float:
     """Seconds for one unit by hand with the stock tools (one command per step)."""
     notebook = default_notebook(root)
@@ -111,7 +149,15 @@ def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
     manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
     serial = serial_part(manifest, province)
     t_rerun = our_batch(root, province, workers, force=False)
-    one, two = our_batch(root, district, 1), our_batch(root, district, 2)
+    # every figure kept: the province forced again, drawing none (figure cache, #16)
+    t_kept = our_batch(root, province, workers)
+    manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    kept = serial_part(manifest, province)
+    corrected = one_value_corrected(root, workers)
+    clear_figure_caches(root)  # P2 compares first runs: every figure drawn
+    one = our_batch(root, district, 1)
+    clear_figure_caches(root)
+    two = our_batch(root, district, 2)
     # how well this machine runs two papermill processes at once: the same number of floor
     # runs with 1 and with 2 workers (P2's ceiling here)
     floor_one = floor_batch(floor_dir, len(district), 1)
@@ -132,6 +178,11 @@ def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
         "P3_rerun_unchanged_s": round(t_rerun, 2),
         "P3_speedup": round(t_province / t_rerun, 1),
         "serial": serial,
+        "figures_kept_province_batch_s": round(t_kept, 1),
+        "figures_kept_ratio_to_P1": round(t_kept / t_province, 2),
+        "figures_kept_kernel_cpu_per_unit_s": kept.get("kernel_cpu_per_unit_s"),
+        "figures_kept_worker_cpu_per_unit_s": kept.get("worker_cpu_per_unit_s"),
+        "one_value_corrected": corrected,
     }
     if shutil.which("pandoc"):
         units = [u for u in P4_UNITS if u in set(province)]

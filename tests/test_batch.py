@@ -293,3 +293,58 @@ def test_the_batch_index_slices_every_units_rows_as_a_filter_would(workspace, ca
     assert (
         held["text"].array._pa_array.num_chunks == 1 and held["text"].dtype == pieces["text"].dtype
     )
+
+
+def test_a_rerun_draws_only_the_figures_whose_data_changed(workspace, cat):
+    """Issue #16: one commune's number of propaganda sessions in 2015 is corrected; the
+    commune and its district run again, and of their figures only those showing that number
+    are drawn again — the others come from the unit's figure cache, byte for byte."""
+    units = ["060", "01861"]
+    first = Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
+    assert first.count("ok") == 2
+
+    def figures_of(unit):
+        folder = workspace / "reports" / unit / "figures"
+        return {p.name: p.read_bytes() for p in sorted(folder.glob("hinh-*"))}
+
+    def kept(unit):
+        folder = workspace / "reports" / unit / ".hinh-cache"
+        return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+    before = {u: figures_of(u) for u in units}
+    cache_before = {u: kept(u) for u in units}
+    # the cache holds exactly the unit's figures: one PNG and one SVG each, same bytes
+    for unit in units:
+        assert len(cache_before[unit]) == len(before[unit]) >= 8
+        cached = {(workspace / "reports" / unit / ".hinh-cache" / n).read_bytes()
+                  for n in cache_before[unit]}  # fmt: skip
+        assert cached == set(before[unit].values())
+    store = Store(workspace / "data" / "processed")
+    values = store.read("values")
+    mine = values["unit_code"] == "01861"
+    cell = mine & (values["indicator"] == "TT_BUOI") & (values["year"] == 2015)
+    assert cell.sum() == 1
+    values.loc[cell, "value"] = values.loc[cell, "value"] + 7
+    with store.locked():
+        store.commit({"values": ({"01861"}, values.loc[mine])}, pd.DataFrame())
+    again = Batch(WorkspaceData(workspace), units, workers=2, progress=False).run()
+    assert again.count("ok") == 2
+    name = cat.indicators.set_index("code").loc["TT_BUOI", "name"]
+    for unit in units:
+        after = figures_of(unit)
+        assert after.keys() == before[unit].keys()
+        changed = {n for n in after if after[n] != before[unit][n]}
+        # the trend of the corrected indicator (Hình 1 in both) and nothing else
+        assert changed == {"hinh-01.png", "hinh-01.svg"}, (unit, changed)
+        html = (workspace / "reports" / unit / "bao-cao.html").read_text(encoding="utf-8")
+        assert f"Hình 1. {name}" in html
+        now = kept(unit)
+        drawn = {n for n in now if n not in cache_before[unit]}  # new keys: drawn this run
+        assert len(drawn) == 2 and {(workspace / "reports" / unit / ".hinh-cache" / n)
+                                    .read_bytes() for n in drawn} == {after[n] for n in changed}  # fmt: skip
+        # the rest were not written again, and the old Hình 1 is no longer kept
+        assert {n: now[n] for n in now if n not in drawn} == {
+            n: t for n, t in cache_before[unit].items() if n in now
+        }
+        assert len(now) == len(after)
+        assert not any(o.count("/.") for o in again.entries[unit]["outputs"])

@@ -303,3 +303,31 @@ def test_award_lists_carry_no_personal_attributes(executed, cat):
         and safe_cell("@x") == "'@x"
         and safe_cell("Xã") == "Xã"
     )
+
+
+def test_exporters_read_the_notebook_as_it_is_and_a_users_preprocessor_still_runs(executed):
+    """Issue #16: with no preprocessor enabled, the exporters validate the notebook once and
+    read it without copying it (nbconvert copied a 1 MB notebook three times and validated it
+    eleven times); the notebook is left unchanged. A preprocessor a user enables by
+    configuration still runs, through nbconvert's own path: a tagged cell removed is gone."""
+    import copy
+    from unittest import mock
+
+    from traitlets.config import Config
+
+    _, notebooks = executed
+    nb = nbformat.read(notebooks["01858"], as_version=4)
+    before = copy.deepcopy(nb)
+    with mock.patch("copy.deepcopy", side_effect=AssertionError("copied")), \
+            mock.patch("nbformat.validate", wraps=nbformat.validate) as validate:  # fmt: skip
+        html = QptdHTMLExporter().from_notebook_node(nb)[0]
+        docx_bytes = QptdDocxExporter().from_notebook_node(nb)[0]
+    assert validate.call_count == 2  # once per export
+    assert nb == before
+    assert "Phụ lục".upper() in html.upper() and docx_bytes[:2] == b"PK"
+    appendix = next(i for i, c in enumerate(nb.cells) if "report.appendix()" in c.source)
+    nb.cells[appendix].metadata["tags"] = ["bo-qua"]
+    config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["bo-qua"]}})
+    trimmed = QptdHTMLExporter(config=config).from_notebook_node(nb)[0]
+    assert "nguon-so-lieu.xlsx" in html and "nguon-so-lieu.xlsx" not in trimmed
+    assert "report.appendix()" in nb.cells[appendix].source  # the user's notebook is untouched

@@ -110,3 +110,87 @@ def test_style_does_not_leak():
     before = dict(mpl.rcParams)
     draw_all(None)
     assert dict(mpl.rcParams) == before
+
+
+def _pixels(data: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    return image.mode, np.asarray(image.convert("RGB"))
+
+
+def _svg_size_pt(svg: bytes) -> tuple[float, float]:
+    import re
+
+    found = re.search(rb'<svg[^>]*width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert found, svg[:300]
+    return float(found.group(1)), float(found.group(2))
+
+
+def _ink_box(rgb):
+    import numpy as np
+
+    ink = (rgb != 255).any(axis=2)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return rows[0], rgb.shape[0] - 1 - rows[-1], cols[0], rgb.shape[1] - 1 - cols[-1]
+
+
+def test_each_figure_is_drawn_once_for_png_cut_to_its_ink_and_the_svg_to_the_same_box():
+    """Issue #16: the PNG comes from one draw on a canvas with margins, cut to its ink plus
+    the style's padding (0,1 in = 20 px at 200 dpi) on every side; nothing is cut off (a
+    legend below the axes, a long label), and the SVG has the same box."""
+    import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    pad = round(float(mpl.rcParams["savefig.pad_inches"]) * 200)
+    draws = []
+    real = FigureCanvasAgg.draw
+
+    def counted(canvas):
+        draws.append(canvas)
+        return real(canvas)
+
+    drawn = draw_all(None)
+    del drawn["trend"]  # its test title runs past the margin: cut the usual way (test below)
+    fig, ax = figures.new_figure()
+    figures.trend(ax, pd.Series([3.0 * i for i in range(11)], index=YEARS), "Buổi huấn luyện")
+    drawn["short trend"] = fig
+    for name, fig in drawn.items():
+        draws.clear()
+        FigureCanvasAgg.draw = counted
+        try:
+            files = figures.rendered(fig, ("png", "svg"))
+        finally:
+            FigureCanvasAgg.draw = real
+        assert len(draws) == 1, name  # the PNG's only Agg draw (the tight box took another)
+        mode, rgb = _pixels(files["png"])
+        assert mode == "RGB", name
+        assert _ink_box(rgb) == (pad, pad, pad, pad), name
+        width, height = _svg_size_pt(files["svg"])
+        assert width == pytest.approx(rgb.shape[1] * 72 / 200, abs=0.01), name
+        assert height == pytest.approx(rgb.shape[0] * 72 / 200, abs=0.01), name
+    legend = draw_all(None)["awards"]  # its legend lies below the figure's own area
+    _, rgb = _pixels(figures.rendered(legend)["png"])
+    assert rgb.shape[0] > legend.get_size_inches()[1] * 200
+
+
+def test_a_figure_wider_than_the_margins_is_cut_the_usual_way_and_nothing_is_lost():
+    """A label longer than the canvas's margins reaches its edge: the figure is then cut to
+    matplotlib's tight box, still whole, still RGB."""
+    fig, ax = figures.new_figure()
+    names = {f"Xã Thượng Quan số {i}": pd.NaT for i in range(40)}
+    names["Xã Bằng Thành"] = pd.Timestamp("2019-08-20")
+    figures.timeline(ax, names, pd.Timestamp("2019-08-30"), "Ngày hội nghị")
+    files = figures.rendered(fig, ("png", "svg"))
+    mode, rgb = _pixels(files["png"])
+    assert mode == "RGB"
+    assert rgb.shape[1] > (6.3 + 2 * figures.MARGIN) * 200  # wider than the canvas with margins
+    assert min(_ink_box(rgb)) >= 1  # white on every side: nothing cut
+    width, _ = _svg_size_pt(files["svg"])
+    assert width == pytest.approx(rgb.shape[1] * 72 / 200, abs=1)
+    long_title = draw_all(None)["trend"]
+    _, rgb = _pixels(figures.rendered(long_title)["png"])
+    assert min(_ink_box(rgb)) >= 1 and rgb.shape[1] > (6.3 + figures.MARGIN) * 200

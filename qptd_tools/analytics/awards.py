@@ -16,11 +16,12 @@ import pandas as pd
 
 from qptd_tools.catalog import Catalog
 from qptd_tools.core import vnformat
+from qptd_tools.core.config import AWARD_GROUPS
 from qptd_tools.core.vnformat import fold, same_name
 
 LOCAL_LEVELS = ("xa", "huyen", "tinh")
 FINDING_COLUMNS = ["code", "unit_code", "record_id", "form", "message"]
-DEFAULT_BY = ["form", "recipient_type", "recipient_group", "deciding_level", "status"]
+DEFAULT_BY = list(AWARD_GROUPS)
 
 
 def _root(units: pd.DataFrame) -> str:

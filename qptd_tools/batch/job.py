@@ -347,6 +347,7 @@ class Batch:
                 *folder.glob(".*.tmp.ipynb"),
                 *folder.glob(".*.tmp"),
                 *folder.glob("figures/.*.tmp"),
+                *folder.glob(".hinh-cache/.*.tmp"),
             ]:
                 leftover.unlink(missing_ok=True)
 

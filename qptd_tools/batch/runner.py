@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -135,8 +136,8 @@ def entry(task: Task, status: str, error: str | None, seconds: float,
     outputs = sorted(
         str(p.relative_to(out.parent))
         for p in (out.rglob("*") if out.is_dir() else ())
-        if p.is_file() and not p.name.startswith(".")
-    )
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+    )  # not the temporary files, not the figure cache (``.hinh-cache``)
     return {
         "unit_code": task.unit_code,
         "status": status,
@@ -157,15 +158,17 @@ WORKER_LOST = (
 
 REPORT_NAME = "bao-cao"
 _EXPORTERS: dict[str, Any] = {}
+_EXPORTERS_LOCK = threading.Lock()  # the worker makes them in a thread at start-up
 
 
 def exporter(fmt: str) -> Any:
-    """Return this process's exporter for a format, created once and reused."""
-    if fmt not in _EXPORTERS:
-        from qptd_tools.export import QptdDocxExporter, QptdHTMLExporter
+    """Return this process's exporter for a format, created once and reused (thread-safe)."""
+    with _EXPORTERS_LOCK:
+        if fmt not in _EXPORTERS:
+            from qptd_tools.export import QptdDocxExporter, QptdHTMLExporter
 
-        _EXPORTERS[fmt] = {"html": QptdHTMLExporter, "docx": QptdDocxExporter}[fmt]()
-    return _EXPORTERS[fmt]
+            _EXPORTERS[fmt] = {"html": QptdHTMLExporter, "docx": QptdDocxExporter}[fmt]()
+        return _EXPORTERS[fmt]
 
 
 def export(notebook: Path, out: Path, formats: Iterable[str], nb: Any = None) -> list[Path]:

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from qptd_tools.catalog import schemas
+from qptd_tools.core.config import LEVELS
 from qptd_tools.core.errors import CatalogInvalid, Problem, UnitUnknown, fail
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -371,8 +372,8 @@ def _cross_check(cat: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None:
         raise _invalid(paths["award_rates"], "danh sách hình thức không khớp award_forms.csv")
     cited = set(cat["sources"]["id"])
     levels = set(cat["levels"]["code"])
-    if levels != set(schemas.LEVELS):
-        raise _invalid(paths["levels"], f"cần đủ các cấp {', '.join(schemas.LEVELS)}")
+    if levels != set(LEVELS):
+        raise _invalid(paths["levels"], f"cần đủ các cấp {', '.join(LEVELS)}")
     authorities = set(cat["authorities"]["code"])
     for column in ("decided_by", "paid_by"):
         missing_auth = sorted(set(cat["award_forms"][column]) - authorities)

@@ -8,7 +8,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-LEVELS = ("tinh", "huyen", "xa", "nganh", "donvi")
 Level = Literal["tinh", "huyen", "xa", "nganh", "donvi"]
 UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 

@@ -14,6 +14,11 @@ from pathlib import Path
 ENV_ROOT = "QPTD_ROOT"
 # The label on every sheet, page and document made from the synthetic sample.
 SAMPLE_LABEL = "DỮ LIỆU MẪU — không phải số liệu thật"
+# the levels of the registry (catalogue ``units.csv``), the synthetic sample's default seed and
+# the columns award statistics group by: here, so the command line is built without them
+LEVELS = ("tinh", "huyen", "xa", "nganh", "donvi")
+SAMPLE_SEED = 2019
+AWARD_GROUPS = ("form", "recipient_type", "recipient_group", "deciding_level", "status")
 
 try:
     VERSION = version("qptd-toolkit")

@@ -8,6 +8,7 @@ Vietnamese alphabetical order puts Ă, Â after A, Đ after D, Ê after E, Ô, �
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
@@ -41,14 +42,21 @@ def number(
     """
     if _missing(value):
         return missing
+    return _formatted(repr(float(value)), decimals, fixed)  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _formatted(value: str, decimals: int, fixed: bool) -> str:
+    """Format a float given as its ``repr``; cached: figures format the same ticks at each draw."""
     pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
     with localcontext(_WIDE):  # Babel quantizes too: the default 28 digits fail on 1e20
-        return format_decimal(_quantized(float(value), decimals), format=pattern, locale=LOCALE)  # type: ignore[arg-type]
+        return format_decimal(_quantized(value, decimals), format=pattern, locale=LOCALE)
 
 
-def _quantized(value: float, decimals: int) -> Decimal:
+def _quantized(value: float | str, decimals: int) -> Decimal:
     with localcontext(_WIDE):
-        return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+        text = value if isinstance(value, str) else repr(value)
+        return Decimal(text).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
 
 def rounded(value: float, decimals: int = 1) -> float:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from nbconvert.exporters import Exporter
 from traitlets import default
 
-from qptd_tools.export.collect import collect
+from qptd_tools.export.collect import ReportExporter, collect
 from qptd_tools.export.docx_build import build
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class QptdDocxExporter(Exporter):
+class QptdDocxExporter(ReportExporter):
     """``jupyter nbconvert --to qptd_docx report.ipynb``: the report as a Word document."""
 
     export_from_notebook = "Báo cáo QPTD (DOCX)"
@@ -27,5 +26,5 @@ class QptdDocxExporter(Exporter):
         self, nb: Any, resources: dict | None = None, **kw: Any
     ) -> tuple[bytes, dict]:
         """Convert an executed report notebook to DOCX bytes."""
-        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
+        nb_copy, resources = self.read(nb, resources, **kw)
         return build(collect(nb_copy)), resources

@@ -10,10 +10,9 @@ from importlib import resources
 from typing import Any
 
 import jinja2
-from nbconvert.exporters import Exporter
 from traitlets import default
 
-from qptd_tools.export.collect import Document, collect
+from qptd_tools.export.collect import Document, ReportExporter, collect
 from qptd_tools.report import blocks
 
 _TEMPLATES = resources.files("qptd_tools.export") / "templates"
@@ -42,7 +41,7 @@ def render(doc: Document) -> str:
     )
 
 
-class QptdHTMLExporter(Exporter):
+class QptdHTMLExporter(ReportExporter):
     """``jupyter nbconvert --to qptd_html report.ipynb``: the report as a web page."""
 
     export_from_notebook = "Báo cáo QPTD (HTML)"
@@ -56,5 +55,5 @@ class QptdHTMLExporter(Exporter):
         self, nb: Any, resources: dict | None = None, **kw: Any
     ) -> tuple[str, dict]:
         """Convert an executed report notebook to HTML."""
-        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
+        nb_copy, resources = self.read(nb, resources, **kw)
         return render(collect(nb_copy)), resources

@@ -44,6 +44,7 @@ class Appendix:
     document: Any
     table: Any
     figure: Any
+    prune_figure_cache: Any
     paragraph: Any
     compilation_table: Any  # report.compiled
     indicators: pd.DataFrame  # the indicator catalogue worded for the unit's level
@@ -102,6 +103,7 @@ class Appendix:
         self.award_tables()
         self.deadline_figure()
         self.sources()
+        self.prune_figure_cache()
 
     def attached_to(self) -> str:
         """Return "(Kèm theo Báo cáo số …/BC-UBND ngày … của UBND huyện Ba Bể)"."""
@@ -237,8 +239,8 @@ class Appendix:
             name, unit = self._label(code)
             values = series.loc[(self.ctx.unit_code, code)]
             self.figure(f"{name} giai đoạn {self._period}",
-                        functools.partial(figures.trend, series=values, title=name, unit=unit,
-                                          kind=self._meta[code]["kind"]),
+                        figures.trend, {"series": values, "title": name, "unit": unit,
+                                        "kind": self._meta[code]["kind"]},
                         source=self._source_line)  # fmt: skip
 
     # --- the sub-units --------------------------------------------------------------------
@@ -394,7 +396,7 @@ class Appendix:
         )
         height = max(2.4, 0.22 * len(values) + 0.8)
         self.figure(f"{name} của các đơn vị trực thuộc {when}",
-                    lambda ax: figures.compare(ax, values, name, unit), size=(6.3, height),
+                    figures.compare, {"values": values, "title": name, "unit": unit}, size=(6.3, height),
                     source=self._source_line)  # fmt: skip
 
     # --- awards, deadlines, sources -------------------------------------------------------
@@ -447,7 +449,7 @@ class Appendix:
             [str(n) for n in forms["short_name"] if str(n) in counts.index]
         ]  # catalogue order
         self.figure("Khen thưởng theo hình thức và đối tượng",
-                    lambda ax: figures.awards_by_form(ax, counts, "Số hồ sơ khen thưởng theo hình thức"),
+                    figures.awards_by_form, {"counts": counts, "title": "Số hồ sơ khen thưởng theo hình thức"},
                     size=(6.3, max(2.4, 0.35 * len(rows) + 0.9)), source=source)  # fmt: skip
         money = self.ctx.money
         if len(money):
@@ -472,7 +474,7 @@ class Appendix:
         deadline = kids["conference_deadline"].dropna().iloc[0]
         dates = dict(zip(kids["name"], kids["conference_date"], strict=True))
         self.figure(f"Ngày tổ chức hội nghị sơ kết của các đơn vị trực thuộc (hạn {vnformat.date_prose(deadline.date())})",
-                    lambda ax: figures.timeline(ax, dates, deadline, "Ngày tổ chức hội nghị sơ kết"),
+                    figures.timeline, {"dates": dates, "deadline": deadline, "title": "Ngày tổ chức hội nghị sơ kết"},
                     size=(6.3, max(2.4, 0.24 * len(dates) + 1.0)),
                     source="Nguồn: ngày hội nghị do các đơn vị báo cáo; hạn theo Hướng dẫn số 297/HD-UBND, mục II.3.")  # fmt: skip
 
@@ -543,11 +545,18 @@ class Appendix:
             cells.append(cell)
         ws.append(cells)
         ordered = rows.sort_values(["unit_code", "indicator", "year"]) if len(rows) else rows
-        for r in ordered.itertuples():
-            ws.append([safe_cell(v) for v in (
-                r.unit_code, names.get(r.unit_code, r.unit_code), r.indicator, indicators.get(r.indicator, ""),
-                int(r.year), float(r.value), r.source_file, r.sheet, r.cell, r.source_sha256,
-                str(times.get(r.source_sha256, "")).replace("T", " ")[:19])])  # fmt: skip
+        # whole columns at once (a district's file has thousands of rows: issue #16)
+        units, codes, shas = (
+            ordered[c].tolist() for c in ("unit_code", "indicator", "source_sha256")
+        )
+        received = {sha: str(times.get(sha, "")).replace("T", " ")[:19] for sha in set(shas)}
+        columns = zip(units, [names.get(u, u) for u in units], codes,
+                      [indicators.get(c, "") for c in codes], ordered["year"].astype(int).tolist(),
+                      ordered["value"].astype(float).tolist(), ordered["source_file"].tolist(),
+                      ordered["sheet"].tolist(), ordered["cell"].tolist(), shas,
+                      [received[sha] for sha in shas], strict=True)  # fmt: skip
+        for row in columns:
+            ws.append([safe_cell(v) for v in row])
         buffer = io.BytesIO()
         wb.save(buffer)
         path = self.out / SOURCES_FILE

@@ -13,9 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from qptd_tools.report import blocks, figures
+from qptd_tools.core.fsutil import atomic_write_bytes
+from qptd_tools.report import blocks, figure_cache, figures
 
 Display = Callable[[dict[str, Any]], None]
+FIGURE_FORMATS = ("png", "svg")
 
 
 def _ipython_display(bundle: dict[str, Any]) -> None:
@@ -41,6 +43,8 @@ class Emitter:
         self.tables = 0
         self.figures = 0
         self.emitted: list[dict[str, Any]] = []
+        self.figure_cache: figure_cache.FigureCache | None = None
+        self.figure_keys: list[str | None] = []
 
     # --- emitting -------------------------------------------------------------------------
     def emit(self, block: dict[str, Any]) -> dict[str, Any]:
@@ -73,19 +77,43 @@ class Emitter:
     def figure(
         self,
         caption: str,
-        draw: Callable[[Any], Any],
+        chart: Callable[..., Any],
+        data: dict[str, Any],
         size: tuple[float, float] = (6.3, 3.2),
         source: str = "",
     ) -> None:
-        """Draw, save (PNG and SVG under ``figures/``) and emit a numbered figure ("Hình N. …")."""
+        """Draw ``chart(ax, **data)``, save it under ``figures/`` and emit it ("Hình N. …").
+
+        With a figure cache (:mod:`qptd_tools.report.figure_cache`), a figure whose chart, data
+        and size are those of a kept one is not drawn again: its files are the kept ones.
+        """
         self.figures += 1
-        fig, ax = figures.new_figure(*size)
-        draw(ax)
+        files = None
+        key = None
+        if self.figure_cache is not None:
+            key = figure_cache.key(chart, data, size, FIGURE_FORMATS)
+            self.figure_keys.append(key)
+            files = self.figure_cache.get(key, FIGURE_FORMATS)
+        if files is None:
+            fig, ax = figures.new_figure(*size)
+            chart(ax, **data)
+            files = figures.rendered(fig, FIGURE_FORMATS)
+            if self.figure_cache is not None:
+                self.figure_cache.put(key, files)
         stem = f"hinh-{self.figures:02d}"
-        paths = figures.save(fig, self.out / "figures", stem)
-        png = paths[0].read_bytes()
+        for fmt, content in files.items():
+            atomic_write_bytes(self.out / "figures" / f"{stem}.{fmt}", content)
         self.emit({
             "kind": "figure", "number": self.figures, "caption": caption,
             "png": f"figures/{stem}.png", "svg": f"figures/{stem}.svg",
-            "png_base64": blocks.png_base64(png), "source": source,
+            "png_base64": blocks.png_base64(files["png"]), "source": source,
         })  # fmt: skip
+
+    def use_figure_cache(self) -> None:
+        """Keep figures by key in ``<output_dir>/.hinh-cache`` (the unit report's batch runs)."""
+        self.figure_cache = figure_cache.FigureCache(self.out / figure_cache.FOLDER)
+
+    def prune_figure_cache(self) -> None:
+        """Remove the kept figures this view's figures did not use (one generation is kept)."""
+        if self.figure_cache is not None:
+            self.figure_cache.keep_only(self.figure_keys)

@@ -9,19 +9,23 @@ and SVG with no timestamp, so the same data give the same bytes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
-import matplotlib.style as mstyle
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
+from PIL import Image
 
 from qptd_tools.core import vnformat
 from qptd_tools.core.fsutil import atomic_write_bytes
@@ -30,10 +34,16 @@ STYLE = Path(str(resources.files("qptd_tools.report.styles") / "qptd.mplstyle"))
 _VN = FuncFormatter(lambda x, _: vnformat.number(x, 2))
 
 
+@functools.lru_cache(maxsize=1)
+def _style_params() -> dict[Any, Any]:
+    """Return the style file's settings, read once (a figure enters the style several times)."""
+    return dict(mpl.rc_params_from_file(str(STYLE), use_default_template=False))
+
+
 @contextlib.contextmanager
 def style() -> Iterator[None]:
     """Apply the toolkit's figure style within a ``with`` block."""
-    with mstyle.context(str(STYLE)):
+    with mpl.rc_context(_style_params()):
         yield
 
 
@@ -300,17 +310,92 @@ def save(
 
 
 def rendered(fig: Figure, formats: Sequence[str] = ("png",)) -> dict[str, bytes]:
-    """Return a figure's bytes in each format (PNG 200 dpi, SVG), reproducibly, in our style."""
-    out = {}
+    """Return a figure's bytes in each format (PNG 200 dpi, SVG), reproducibly, in our style.
+
+    The PNG is drawn once, on a canvas wider than the figure by :data:`MARGIN` on every side
+    (room for a legend or label placed outside the axes), and cut to its ink plus the style's
+    padding; the SVG is cut to the same box. Matplotlib's "tight" box costs a draw of its own
+    before each format (issue #16: a figure drawn three times, now twice). Content reaching the
+    canvas's edge, or a figure with no ink, is cut the usual way.
+    """
     with style():
-        # The tight box is computed once here, not once per format: savefig's "tight" draws
-        # the whole figure an extra time for it, which is half the cost of a save.
         FigureCanvasAgg(fig)
-        fig.draw_without_rendering()
-        box = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+        box, png = _one_draw(fig) if "png" in formats else (None, b"")
+        if box is None:
+            fig.draw_without_rendering()
+            box = fig.get_tightbbox().padded(mpl.rcParams["savefig.pad_inches"])
+            pixels = _rgba(fig, box) if "png" in formats else None
+            png = _png(pixels) if pixels is not None else b""
+        out = {}
         for fmt in formats:
+            if fmt == "png" and png:
+                out[fmt] = png
+                continue
             buffer = io.BytesIO()
             metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
             fig.savefig(buffer, format=fmt, metadata=metadata, bbox_inches=box)
             out[fmt] = buffer.getvalue()
     return out
+
+
+# inches drawn around the figure for what lies outside it (legends below the axes)
+MARGIN = 1.0
+_WHITE = 0xFFFFFFFF
+
+
+def _one_draw(fig: Figure) -> tuple[Bbox | None, bytes]:
+    """Draw the PNG once on a canvas with margins and cut it to its ink; return its box (inches).
+
+    Returns ``(None, b"")`` when the ink reaches the canvas's edge (or there is none): the
+    caller then cuts the figure to matplotlib's tight box.
+    """
+    dpi = float(mpl.rcParams["savefig.dpi"])
+    width, height = fig.get_size_inches()
+    pixels = _rgba(fig, Bbox([[-MARGIN, -MARGIN], [width + MARGIN, height + MARGIN]]))
+    if pixels is None:
+        return None, b""
+    tall, wide = pixels.shape[:2]
+    ink = pixels.view(np.uint32)[..., 0] != _WHITE
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if (
+        not len(rows)
+        or rows[0] == 0
+        or cols[0] == 0
+        or rows[-1] == tall - 1
+        or cols[-1] == wide - 1
+    ):
+        return None, b""
+    pad = round(float(mpl.rcParams["savefig.pad_inches"]) * dpi)
+    top, bottom = max(int(rows[0]) - pad, 0), min(int(rows[-1]) + 1 + pad, tall)
+    left, right = max(int(cols[0]) - pad, 0), min(int(cols[-1]) + 1 + pad, wide)
+    # the same box in the figure's inches (the canvas starts MARGIN left of and below it)
+    box = Bbox([[left / dpi - MARGIN, (tall - bottom) / dpi - MARGIN],
+                [right / dpi - MARGIN, (tall - top) / dpi - MARGIN]])  # fmt: skip
+    return box, _png(pixels, (left, top, right, bottom))
+
+
+def _rgba(fig: Figure, box: Bbox) -> np.ndarray | None:
+    """Draw the part ``box`` (inches) of a figure at the style's dpi; its pixels, top row first."""
+    dpi = float(mpl.rcParams["savefig.dpi"])
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=dpi, bbox_inches=box)
+    data, width, height = raw.getvalue(), box.width * dpi, box.height * dpi
+    count = len(data) // 4
+    for wide in (int(width), int(width) + 1, int(width) - 1):  # as Agg rounded the size
+        if wide > 0 and count % wide == 0 and abs(count // wide - height) <= 1:
+            return np.frombuffer(data, np.uint8).reshape(count // wide, wide, 4)
+    return None
+
+
+def _png(pixels: np.ndarray, box: tuple[int, int, int, int] | None = None) -> bytes:
+    """Encode pixels (cut to ``box``: left, top, right, bottom) as PNG at the style's dpi.
+
+    RGB, as the background is opaque white.
+    """
+    dpi = float(mpl.rcParams["savefig.dpi"])
+    tall, wide = pixels.shape[:2]
+    image = Image.frombuffer("RGBA", (wide, tall), pixels, "raw", "RGBA", 0, 1)
+    image = (image.crop(box) if box else image).convert("RGB")
+    png = io.BytesIO()
+    image.save(png, format="png", dpi=(dpi, dpi))
+    return png.getvalue()

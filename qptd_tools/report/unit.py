@@ -69,6 +69,7 @@ class UnitReport(Appendix, Compiled, Emitter):
         **options: Any,
     ):
         super().__init__(output_dir, display)
+        self.use_figure_cache()  # a rerun draws only the figures whose data changed (#16)
         self.ctx = ctx
         self.cat = catalog
         self.root = root

@@ -6,7 +6,6 @@ calls one method here.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pandas as pd
@@ -93,7 +92,7 @@ class Overview(Emitter):
             }
             height = max(2.4, 0.22 * len(values) + 0.8)
             self.figure(f"{name} — so sánh các đơn vị trực thuộc {self.parent['name']}",
-                        functools.partial(figures.compare, values=values, title=name, unit=unit),
+                        figures.compare, {"values": values, "title": name, "unit": unit},
                         size=(6.3, height))  # fmt: skip
 
     def narratives(self, section: str = "", full: bool = False) -> pd.DataFrame:
@@ -202,7 +201,7 @@ class AwardsView(Emitter):
         counts = pd.DataFrame({"Tập thể": pivot.reindex(order).get("tap_the", 0),
                                "Cá nhân": pivot.reindex(order).get("ca_nhan", 0)}).set_axis([short[f] for f in order])  # fmt: skip
         self.figure("Khen thưởng theo hình thức và đối tượng",
-                    lambda ax: figures.awards_by_form(ax, counts, "Số hồ sơ theo hình thức"),
+                    figures.awards_by_form, {"counts": counts, "title": "Số hồ sơ theo hình thức"},
                     size=(6.3, max(2.4, 0.35 * len(order) + 0.9)))  # fmt: skip
 
     def by_group(self) -> None:

@@ -19,7 +19,7 @@ import yaml
 from tqdm.auto import tqdm
 
 from qptd_tools.catalog import Catalog
-from qptd_tools.core.config import SAMPLE_LABEL
+from qptd_tools.core.config import SAMPLE_LABEL, SAMPLE_SEED
 from qptd_tools.core.fsutil import atomic_write_bytes
 from qptd_tools.intake import layout as L
 from qptd_tools.intake.template import Filling, build_workbook, save_workbook, template_name
@@ -28,7 +28,7 @@ from qptd_tools.sample import deliberate as D
 from qptd_tools.sample.people import Official, collectives, head, officials, person
 from qptd_tools.sample.series import generate, rng_for
 
-DEFAULT_SEED = 2019
+DEFAULT_SEED = SAMPLE_SEED
 
 
 def _texts() -> dict[str, list[str]]:
