@@ -527,3 +527,63 @@ def test_district_and_province_reports_compile_their_sub_units_reports(reports, 
             zip(mine["unit_code"], mine["section_id"], mine["text"], strict=True)
         )
     assert compiling == 1 + len(cat.units.loc[cat.units["level"] == "huyen"])
+
+
+def _ink_margins(png: Path) -> tuple[str, tuple[int, int], list[int]]:
+    """A PNG's mode, size and white margins (top, bottom, left, right) in pixels."""
+    import numpy as np
+    from PIL import Image
+
+    image = Image.open(png)
+    rgb = np.asarray(image.convert("RGB"))
+    ink = (rgb != 255).any(axis=2)
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    tall, wide = ink.shape
+    margins = [int(rows[0]), tall - 1 - int(rows[-1]), int(cols[0]), wide - 1 - int(cols[-1])]
+    return image.mode, (wide, tall), margins
+
+
+def test_every_figure_is_whole_cut_to_its_ink_and_its_svg_has_the_same_box(batch, cat):
+    """Issue #16, over every figure of every unit: the PNG is RGB at 200 dpi, nothing is cut
+    (white on every side), the white is exactly the style's 0,1 inch padding unless the figure
+    reached past its drawing margins (then matplotlib's tight box), and the SVG has its size."""
+    root, _, _ = batch
+    pad = 20  # 0,1 inch at 200 dpi
+    count, usual = 0, []
+    for code in cat.units["unit_code"]:
+        for png in sorted((root / "reports" / code / "figures").glob("hinh-*.png")):
+            count += 1
+            mode, (wide, tall), margins = _ink_margins(png)
+            assert mode == "RGB" and min(margins) >= 1, (png, mode, margins)
+            if margins != [pad] * 4:  # reached past the margins: matplotlib's tight box
+                usual.append(png)
+                assert max(margins) <= 2 * pad, (png, margins)
+            svg = png.with_suffix(".svg").read_text(encoding="utf-8")
+            size = re.search(r'<svg[^>]*width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+            assert size, png
+            assert abs(float(size.group(1)) - wide * 72 / 200) < 1, png
+            assert abs(float(size.group(2)) - tall * 72 / 200) < 1, png
+    assert count >= 4 * len(cat.units) and len(usual) <= count // 50, (count, usual)
+
+
+def test_every_figure_comes_back_from_its_cache_byte_for_byte(batch, cat, tmp_path):
+    """Issue #16, every unit: reopening each report from its batch context in another process,
+    with a copy of the unit's figure cache, draws nothing (the keys computed in the batch's
+    kernel are found again) and gives each figure's PNG and SVG byte for byte."""
+    from qptd_tools.report import UnitReport
+    from qptd_tools.report.figure_cache import FOLDER
+
+    root, _, _ = batch
+    for code in cat.units["unit_code"]:
+        unit = root / "reports" / code
+        out = tmp_path / code
+        shutil.copytree(unit / FOLDER, out / FOLDER)
+        kept = sorted(p.name for p in (out / FOLDER).iterdir())
+        report = UnitReport.open(code, root=str(root), output_dir=str(out),
+                                 context_path=str(root / "reports" / ".contexts" / f"{code}.pkl"),
+                                 display=lambda block: None)  # fmt: skip
+        report.appendix()
+        assert sorted(p.name for p in (out / FOLDER).iterdir()) == kept, code  # nothing drawn
+        mine = {p.name: p.read_bytes() for p in (unit / "figures").iterdir()}
+        again = {p.name: p.read_bytes() for p in (out / "figures").iterdir()}
+        assert again == mine and len(kept) == len(mine) >= 4, code

@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from qptd_tools.core.fsutil import atomic_write_bytes
 from qptd_tools.report import blocks, figure_cache, figures
 
 Display = Callable[[dict[str, Any]], None]
@@ -101,8 +100,7 @@ class Emitter:
             if self.figure_cache is not None:
                 self.figure_cache.put(key, files)
         stem = f"hinh-{self.figures:02d}"
-        for fmt, content in files.items():
-            atomic_write_bytes(self.out / "figures" / f"{stem}.{fmt}", content)
+        figures.write(files, self.out / "figures", stem)
         self.emit({
             "kind": "figure", "number": self.figures, "caption": caption,
             "png": f"figures/{stem}.png", "svg": f"figures/{stem}.svg",

@@ -86,22 +86,17 @@ class FigureCache:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: str | None, formats: Sequence[str]) -> dict[str, bytes] | None:
         """Return the figure's bytes in each format, or None when one of them is not kept."""
         if key is None:
-            self.misses += 1
             return None
         out = {}
         for fmt in formats:
             try:
                 out[fmt] = (self.folder / f"{key}.{fmt}").read_bytes()
             except OSError:
-                self.misses += 1
                 return None
-        self.hits += 1
         return out
 
     def put(self, key: str | None, files: Mapping[str, bytes]) -> None:

@@ -301,8 +301,13 @@ def save(
     list of Path
         The files written.
     """
+    return write(rendered(fig, formats), folder, stem)
+
+
+def write(files: Mapping[str, bytes], folder: Path, stem: str) -> list[Path]:
+    """Write a figure's bytes by format (:func:`rendered`) as ``folder/stem.<format>``."""
     written = []
-    for fmt, data in rendered(fig, formats).items():
+    for fmt, data in files.items():
         path = folder / f"{stem}.{fmt}"
         atomic_write_bytes(path, data)
         written.append(path)
