@@ -125,6 +125,7 @@ def main() -> None:
     result["batch"] = notebooks
     nat = result["national"]
     serial = notebooks.get("serial", {})
+    documents = notebooks.get("serial_with_documents", {})
     result["issue_6"] = {
         "P1 province batch / floor batch (goal ≤ 1,25×, aim 0,5×)": notebooks.get("P1_ratio"),
         "P2 2 workers vs 1 on --district 061 (goal ≥ 1,8×)": notebooks.get("P2_speedup"),
@@ -139,6 +140,11 @@ def main() -> None:
         "parent CPU s per unit": serial.get("parent_cpu_per_unit_s"),
         "CPU s per unit: worker, kernel": [serial.get("worker_cpu_per_unit_s"), serial.get("kernel_cpu_per_unit_s")],
         "Amdahl projection of the province batch, s, by workers": serial.get("amdahl_wall_s"),
+        "P1 CPU s per unit, ours / floor's per run (the ratio on slower cores; goal ≤ 1,0×)": [
+            notebooks.get("P1_ours_cpu_per_unit_s"), notebooks.get("P1_floor_cpu_per_run_s"), notebooks.get("P1_cpu_ratio")],
+        "qptd run --all with the documents: s, / floor, documents' CPU s in the workers, serial share": [
+            notebooks.get("P1_with_documents_s"), notebooks.get("P1_with_documents_ratio"),
+            documents.get("documents_cpu_s"), documents.get("no_unit_running_share")],
         "P1 / floor with every figure kept (goal ≤ 1,0×, aim 0,5×; P1 itself is a first run)": round(
             notebooks.get("figures_kept_province_batch_s", 0) / notebooks.get("P1_floor_batch_s", 1), 2),
         "one value corrected: s, units run, figures drawn / of": [
@@ -163,6 +169,7 @@ def main() -> None:
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     flat = {**{k: v for k, v in result.items() if k != "batch"}, **notebooks}
     flat.pop("serial", None)  # printed in issue_16, whole in latest.json
+    flat.pop("serial_with_documents", None)
     width = max(map(len, flat))
     for key, value in flat.items():
         print(f"{key:<{width}}  {value}")

@@ -1,7 +1,10 @@
 """The notebook batch against floors and peers measured in the same run (issue #6: P1–P4).
 
 - P1: the whole province (every unit, HTML + DOCX) against a floor batch: as many papermill
-  runs of a notebook that only imports pandas and matplotlib, with as many workers;
+  runs of a notebook that only imports pandas and matplotlib, with as many workers; then the
+  same with the units' documents, as ``qptd run --all`` writes them (#16); and the CPU seconds
+  per unit of ours against the floor's per run, which is the ratio a machine with slower
+  cores tends to (both CPU-bound there);
 - P2: ``--district 061`` with 2 workers against 1 (and, for scale, the floor's own speed-up:
   as many floor runs with 2 workers against 1);
 - P3: a rerun with nothing changed against the first run of the whole province;
@@ -18,6 +21,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import multiprocessing
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,6 +64,12 @@ def _floor_run(args: tuple[str, str]) -> None:
     pm.execute_notebook(source, out, progress_bar=False, kernel_name="python3")
 
 
+def children_cpu() -> float:
+    """CPU seconds of this process's ended children (and theirs: the floor's kernels)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def floor_batch(folder: Path, runs: int, workers: int) -> float:
     """Seconds for ``runs`` papermill runs of the floor notebook on ``workers`` processes."""
     source = str(floor_notebook(folder))
@@ -75,10 +85,12 @@ def floor_batch(folder: Path, runs: int, workers: int) -> float:
     return time.perf_counter() - start
 
 
-def our_batch(root: Path, units: list[str], workers: int, force: bool = True) -> float:
+def our_batch(root: Path, units: list[str], workers: int, force: bool = True,
+              documents: bool = False) -> float:  # fmt: skip
     """Seconds for ``qptd run`` over ``units`` (HTML + DOCX) with ``workers`` workers."""
     start = time.perf_counter()
-    result = Batch(WorkspaceData(root), units, workers=workers, force=force, progress=False).run()
+    result = Batch(WorkspaceData(root), units, workers=workers, force=force, progress=False,
+                   documents=documents).run()  # fmt: skip
     seconds = time.perf_counter() - start
     assert not result.failed, result.failed
     if not force:
@@ -143,17 +155,25 @@ def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
     district = select_units(cat, district="061")
     floor_dir = work / "floor"
     floor_dir.mkdir()
+    cpu = children_cpu()
     t_floor = floor_batch(floor_dir, len(province), workers)
+    floor_cpu = (children_cpu() - cpu) / len(province)
     t_province = our_batch(root, province, workers)
     # the serial part and each unit's CPU seconds, from the manifest the batch wrote (#16)
     manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
     serial = serial_part(manifest, province)
+    ours_cpu = (serial["units_cpu_s"] + serial["parent_cpu_s"]) / len(province)
     t_rerun = our_batch(root, province, workers, force=False)
     # every figure kept: the province forced again, drawing none (figure cache, #16)
     t_kept = our_batch(root, province, workers)
     manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
     kept = serial_part(manifest, province)
     corrected = one_value_corrected(root, workers)
+    # what ``qptd run --all`` does: the reports (a first run) and the units' documents
+    clear_figure_caches(root)
+    t_documents = our_batch(root, province, workers, documents=True)
+    manifest = json.loads((root / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    with_documents = serial_part(manifest, province)
     clear_figure_caches(root)  # P2 compares first runs: every figure drawn
     one = our_batch(root, district, 1)
     clear_figure_caches(root)
@@ -168,6 +188,12 @@ def measure(root: Path, cat: Catalog, work: Path) -> dict[str, Any]:
         "P1_floor_batch_s": round(t_floor, 1),
         "P1_province_batch_s": round(t_province, 1),
         "P1_ratio": round(t_province / t_floor, 2),
+        "P1_floor_cpu_per_run_s": round(floor_cpu, 3),
+        "P1_ours_cpu_per_unit_s": round(ours_cpu, 3),
+        "P1_cpu_ratio": round(ours_cpu / floor_cpu, 2),
+        "P1_with_documents_s": round(t_documents, 1),
+        "P1_with_documents_ratio": round(t_documents / t_floor, 2),
+        "serial_with_documents": with_documents,
         "P2_district_061_units": len(district),
         "P2_1_worker_s": round(one, 1),
         "P2_2_workers_s": round(two, 1),

@@ -5,7 +5,8 @@ Read from the manifest a batch wrote: the batch's own start, end and CPU seconds
 its warm kernel (``entry["timing"]``). From them:
 
 - the wall time during which no unit ran (before the first, gaps, after the last): the part
-  of the batch that more workers cannot shorten;
+  of the batch that more workers cannot shorten; the parts of the units' documents that the
+  workers wrote (``batch["documents"]``) count as work, like units;
 - the Amdahl projection of the batch's wall time for ``n`` workers:
   ``serial + work / n``, with ``work`` the units' CPU seconds (worker + kernel), which is
   what a core has to do per unit on any machine (the units' wall time at 2 workers on 2 cores
@@ -27,7 +28,8 @@ def serial_part(manifest: dict[str, Any], units: list[str] | None = None) -> dic
     start, end = float(batch["start"]), float(batch["end"])
     # the units this batch ran (a skipped unit keeps the timing of the run that made it)
     timed = [e["timing"] for e in entries if e.get("timing", {}).get("start", 0) >= start]
-    spans = sorted((t["start"], t["end"]) for t in timed)
+    documents = batch.get("documents", [])
+    spans = sorted((t["start"], t["end"]) for t in [*timed, *documents])
     busy, reach = 0.0, start
     for a, b in spans:  # the union of the units' intervals
         a = max(a, reach)
@@ -40,7 +42,7 @@ def serial_part(manifest: dict[str, Any], units: list[str] | None = None) -> dic
     tail = end - max(b for _, b in spans) if spans else 0.0
     worker = [t["worker_cpu_s"] for t in timed]
     kernel = [t["kernel_cpu_s"] for t in timed if t.get("kernel_cpu_s") is not None]
-    work = sum(worker) + sum(kernel)
+    work = sum(worker) + sum(kernel) + sum(d["cpu_s"] for d in documents)
     out: dict[str, Any] = {
         "units": len(timed),
         "workers": batch.get("workers"),
@@ -54,6 +56,8 @@ def serial_part(manifest: dict[str, Any], units: list[str] | None = None) -> dic
         "parent_cpu_per_unit_s": round(batch["parent_cpu_s"] / len(timed), 4) if timed else None,
         "worker_cpu_per_unit_s": round(statistics.mean(worker), 3) if worker else None,
         "kernel_cpu_per_unit_s": round(statistics.mean(kernel), 3) if kernel else None,
+        "documents_cpu_s": round(sum(d["cpu_s"] for d in documents), 1),
+        "documents_parts": len(documents),
         "unit_wall_per_unit_s": round(statistics.mean(t["end"] - t["start"] for t in timed), 3) if timed else None,
         "units_cpu_s": round(work, 1),
     }  # fmt: skip

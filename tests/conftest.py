@@ -91,6 +91,7 @@ def workspace(sample_store_dir, tmp_path) -> Path:
     return root
 
 
+DOCUMENT_FOLDERS = ("khen-thuong", "du-toan", "ke-hoach", "don-doc")  # qptd documents' folders
 QPTD = shutil.which("qptd") or str(Path(sys.executable).with_name("qptd"))
 
 
@@ -104,14 +105,17 @@ def qptd(root: Path, *args: str) -> str:
 
 @pytest.fixture(scope="session")
 def province_batch(tmp_path_factory, written):
-    """The whole sample reported as a user does it: ``qptd documents`` (the ``written``
-    workspace: plans, lists, decisions, submissions, budgets, reminders), ``qptd run --all``,
-    ``check`` and ``deadlines`` (about 3 minutes on 2 cores; for the slow tests only). The
-    run is told ``--no-documents``: the same writer already wrote them (suite time)."""
+    """The whole sample reported as a user does it: ``qptd run --all`` (the reports, and the
+    documents written by its workers: plans, lists, decisions, submissions, budgets,
+    reminders), ``check`` and ``deadlines`` (about 3 minutes on 2 cores; for the slow tests
+    only). Made from a copy of the ``written`` workspace whose documents are removed: the
+    run writes them again, to be compared with those of ``qptd documents``."""
     documents = written[0].parent.parent
     root = tmp_path_factory.mktemp("province") / "ws"
     shutil.copytree(documents, root)
-    qptd(root, "run", "--all", "--no-documents")
+    for folder in DOCUMENT_FOLDERS:
+        shutil.rmtree(root / "reports" / folder)
+    qptd(root, "run", "--all", "--workers", "2")
     findings = pd.DataFrame(json.loads(qptd(root, "check", "--format", "json"))["findings"])
     board = pd.DataFrame(json.loads(qptd(root, "deadlines", "--format", "json")))
     return root, findings, board

@@ -17,7 +17,7 @@ import docx
 import nbformat
 import pytest
 
-from .conftest import QPTD, qptd
+from .conftest import DOCUMENT_FOLDERS, QPTD, qptd
 
 distributed = pytest.importorskip("distributed")
 
@@ -56,17 +56,22 @@ def _outputs(notebook: Path) -> list:
 
 def test_a_dask_cluster_gives_the_same_reports_as_a_local_run(workspace, cluster):
     root = workspace
-    qptd(root, "run", "--district", DISTRICT, "--no-documents", "--workers", "2")
+    qptd(root, "run", "--district", DISTRICT, "--workers", "2")
     local = _manifest(root)
     units = sorted(local["units"])
     assert len(units) == 11 and all(e["status"] == "ok" for e in local["units"].values())
     before = _files(root, units)
+    papers = _files(root, list(DOCUMENT_FOLDERS))  # the units' documents: plans, awards, …
+    assert len(papers) > 100 and len(local["batch"]["documents"]) == 2
     shown = {u: _outputs(root / "reports" / u / f"{u}.ipynb") for u in units}
-    said = qptd(root, "run", "--district", DISTRICT, "--no-documents", "--force",
+    said = qptd(root, "run", "--district", DISTRICT, "--force",
                 "--scheduler", cluster.scheduler_address)  # fmt: skip
     assert "chạy xong 11" in said, said
     after = _manifest(root)
     assert _files(root, units) == before  # byte for byte: DOCX, HTML, figures, sources
+    assert _files(root, list(DOCUMENT_FOLDERS)) == papers  # written again, the same bytes
+    parts = after["batch"]["documents"]  # by the cluster's workers, not by the command
+    assert parts and {p["pid"] for p in parts} <= set(cluster_pids(cluster))
     assert {u: _outputs(root / "reports" / u / f"{u}.ipynb") for u in units} == shown
     strip = lambda e: {k: v for k, v in e.items() if k not in TIMINGS}  # noqa: E731
     assert {u: strip(e) for u, e in after["units"].items()} == {

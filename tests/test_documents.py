@@ -587,3 +587,36 @@ def test_every_figure_comes_back_from_its_cache_byte_for_byte(batch, cat, tmp_pa
         mine = {p.name: p.read_bytes() for p in (unit / "figures").iterdir()}
         again = {p.name: p.read_bytes() for p in (out / "figures").iterdir()}
         assert again == mine and len(kept) == len(mine) >= 4, code
+
+
+def test_the_documents_the_batchs_workers_wrote_are_those_of_qptd_documents(batch, written):
+    """``qptd run --all`` on 2 workers writes the units' documents in parts, ahead of the
+    units (issue #16): every file ``qptd documents`` writes in one process, byte for byte,
+    for every unit; the parts' cost is in the manifest; the board links them."""
+    import hashlib
+    import json
+
+    from tests.conftest import DOCUMENT_FOLDERS
+
+    root, _, _ = batch
+    one = written[0].parent.parent / "reports"
+    ran = root / "reports"
+
+    def files(reports: Path) -> dict[str, str]:
+        return {str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for folder in DOCUMENT_FOLDERS for p in sorted((reports / folder).rglob("*"))
+                if p.is_file()}  # fmt: skip
+
+    expected, got = files(one), files(ran)
+    assert len(expected) > 1500
+    assert sorted(got) == sorted(expected)
+    assert [f for f in expected if got[f] != expected[f]] == []
+    record = json.loads((ran / "van-ban.json").read_text(encoding="utf-8"))
+    assert sorted(record["files"]) == sorted(expected)
+    manifest = json.loads((ran / "manifest.json").read_text(encoding="utf-8"))
+    parts = manifest["batch"]["documents"]
+    assert [p["units"] for p in parts] == [84, 83] and all(p["cpu_s"] > 1 for p in parts)
+    units = [e["timing"] for e in manifest["units"].values()]
+    assert min(p["start"] for p in parts) < min(u["start"] for u in units)  # ahead of the units
+    board = (ran / "index.html").read_text(encoding="utf-8")
+    assert 'href="ke-hoach/060/ke-hoach-hoi-nghi.html"' in board

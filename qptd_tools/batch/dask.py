@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qptd_tools.batch.runner import WORKER_LOST, Task, entry, run_unit
 from qptd_tools.core.errors import UsageInvalid, fail
 
+if TYPE_CHECKING:
+    from qptd_tools.batch.paperwork import Paperwork
 
-def dispatch(scheduler: str, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
-    """Run the tasks on the cluster at ``scheduler``, yielding each unit's entry as it ends."""
+
+def dispatch(
+    scheduler: str, tasks: Iterable[Task], paperwork: Paperwork | None = None
+) -> Iterator[dict[str, Any]]:
+    """Run the tasks on the cluster at ``scheduler``, yielding each unit's entry as it ends.
+
+    The ``paperwork``'s parts (the units' documents) are sent first; a part the cluster lost
+    is left to the batch (:meth:`~qptd_tools.batch.paperwork.Paperwork.finish`).
+    """
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
@@ -30,6 +39,8 @@ def dispatch(scheduler: str, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
     if first is None:  # nothing to run: the cluster is not even contacted
         return
     with Client(scheduler, timeout="30s") as client:
+        if paperwork is not None:
+            paperwork.send(lambda function, *args: client.submit(function, *args, pure=False))
         running = as_completed()
         tasks_of = {}
         for task in itertools.chain([first], pending):  # each sent as soon as it is planned
@@ -43,3 +54,5 @@ def dispatch(scheduler: str, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
             except Exception as exc:  # the cluster lost the unit: it fails, the batch goes on
                 reason = f"{WORKER_LOST} (cụm Dask: {type(exc).__name__})"
                 yield entry(tasks_of[future.key], "failed", reason, 0.0)
+        if paperwork is not None:
+            paperwork.collect()

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from tqdm.auto import tqdm
 
+from qptd_tools.batch.paperwork import Paperwork
 from qptd_tools.batch.pool import LocalPool, stop
 from qptd_tools.batch.runner import Task, run_unit
 from qptd_tools.batch.selection import default_notebook
@@ -53,6 +54,7 @@ class BatchResult:
     entries: dict[str, dict[str, Any]]
     manifest: Path
     interrupted: bool = False
+    documents: list[Path] | None = None  # the documents written (None: not asked, or current)
 
     def count(self, status: str) -> int:
         """Return how many units ended with ``status``."""
@@ -91,6 +93,9 @@ class Batch:
     warm
         Run units in one warm kernel per worker (:mod:`qptd_tools.batch.warm`); ``False`` starts a
         fresh kernel for every unit.
+    documents
+        Also write the units' documents (plans, award paperwork, budgets, reminders) in the
+        formats, in the workers ahead of the units (:mod:`qptd_tools.batch.paperwork`).
     """
 
     data: WorkspaceData
@@ -103,6 +108,7 @@ class Batch:
     progress: bool = True
     formats: tuple[str, ...] = ("html", "docx")
     warm: bool = True
+    documents: bool = False
 
     @property
     def reports(self) -> Path:
@@ -249,10 +255,12 @@ class Batch:
             return
         yield from self._pool(self.workers).run(tasks, pool)
 
-    def _dispatch_dask(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
+    def _dispatch_dask(
+        self, tasks: Iterable[Task], paperwork: Paperwork | None
+    ) -> Iterator[dict[str, Any]]:
         from qptd_tools.batch.dask import dispatch
 
-        yield from dispatch(str(self.scheduler), tasks)
+        yield from dispatch(str(self.scheduler), tasks, paperwork)
 
     def run(self) -> BatchResult:
         """Run the batch; return every selected unit's manifest entry.
@@ -269,10 +277,16 @@ class Batch:
         # nothing they depend on changed: skipped without computing anything
         fresh = [u for u in self.units if self._unchanged(u, units, "inputs", inputs)]
         rest = [u for u in self.units if u not in fresh]
+        paperwork = None
+        if self.documents and self.formats:
+            paperwork = Paperwork.due(self.data.paths.root, self.reports, self.units,
+                                      self.formats, inputs, self.workers, self.force)  # fmt: skip
         pool = None
         if rest and not self.scheduler and self.workers > 1 and len(rest) > 1:
             # the workers start their kernels while the analytics are computed here
             pool = self._pool(self.workers).start(min(self.workers, len(rest)))
+            if paperwork is not None:  # the documents first, one part per worker
+                paperwork.send(pool.submit)
         # planned in a thread: a unit is sent to a worker as soon as its context is written,
         # while the next ones are planned (the serial part of a batch, issue #16)
         same: list[str] = []
@@ -289,13 +303,17 @@ class Batch:
         try:
             tasks = planner.tasks()
             dispatch = (
-                self._dispatch_dask(tasks) if self.scheduler else self._dispatch_local(tasks, pool)
+                self._dispatch_dask(tasks, paperwork)
+                if self.scheduler
+                else self._dispatch_local(tasks, pool)
             )
             for entry in dispatch:
                 pending.discard(entry["unit_code"])
                 self._record(manifest, entry)
                 bar.update(1)
                 bar.set_postfix_str(f"{entry['unit_code']} {entry['status']}")
+            if paperwork is not None and pool is not None:
+                paperwork.collect()
         except KeyboardInterrupt:
             interrupted = True
             raise
@@ -316,8 +334,9 @@ class Batch:
                                "error": "Đã dừng trước khi chạy xong"}  # fmt: skip
             self.write_manifest(manifest)
             self._cleanup_temp()
+        written = paperwork.finish() if paperwork is not None else None
         try:
-            self._write_index(units)
+            self._write_index(units, documents=written is not None)
         finally:
             if pool is not None and not pending:
                 stop(pool, finished=True)
@@ -327,15 +346,17 @@ class Batch:
             "parent_cpu_s": round(time.process_time() - clock[1], 3),
             "workers": 0 if self.scheduler else self.workers, "scheduler": bool(self.scheduler),
             "units_run": len(rest) - len(same),
+            "documents": paperwork.timings() if paperwork is not None else [],
         }  # fmt: skip
         self.write_manifest(manifest)
-        return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted)
+        return BatchResult({u: units[u] for u in self.units}, self.manifest_path, interrupted,
+                           written)  # fmt: skip
 
-    def _write_index(self, entries: dict[str, dict[str, Any]]) -> None:
+    def _write_index(self, entries: dict[str, dict[str, Any]], documents: bool = False) -> None:
         """Write the coordinator's board, unless nothing changed since it was written."""
         shared = getattr(self, "_shared", None)
         index = self.reports / "index.html"
-        if shared is None and index.is_file():  # every unit skipped: the board is current
+        if shared is None and index.is_file() and not documents:  # nothing new to link
             return
         write_board(self.data, entries, shared)
 

@@ -127,7 +127,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def _award_lists(args: argparse.Namespace, data: WorkspaceData) -> int:
-    from qptd_tools.cli.document_cmds import write_all
+    from qptd_tools.export.documents import write_all
 
     folder = data.paths.reports / "khen-thuong"
     only = data.catalog.resolve(args.unit) if args.unit else None

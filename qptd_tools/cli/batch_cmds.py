@@ -7,11 +7,10 @@ import json
 import os
 from pathlib import Path
 
-from qptd_tools.batch.job import Batch, summary_line, write_board
+from qptd_tools.batch.job import Batch, BatchResult, summary_line
 from qptd_tools.batch.selection import select_units
 from qptd_tools.cli.analysis_cmds import cmd_check
 from qptd_tools.cli.common import catalog, out, say
-from qptd_tools.cli.document_cmds import write_for_batch
 from qptd_tools.cli.intake_cmds import print_report, run_ingest
 from qptd_tools.core.config import Workspace
 from qptd_tools.core.errors import UsageInvalid, fail
@@ -47,12 +46,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         formats=_formats(args.formats),
         warm=not args.cold,
+        documents=not args.no_documents,
     )
-    written = None if args.no_documents or not job.formats else documents(args, data, units, job)
-    say(args, f"Chạy báo cáo cho {len(units)} đơn vị…")
+    say(args, starting(job))
     result = job.run()
-    if written and all(e.get("status") == "skipped" for e in result.entries.values()):
-        write_board(data)  # the reports did not change, the board must link the new documents
+    documents(args, job, result)
     if args.format == "json":
         out(args, json.dumps(result.entries, ensure_ascii=False, indent=2))
     else:
@@ -66,17 +64,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
-def documents(
-    args: argparse.Namespace, data: WorkspaceData, units: list[str], job: Batch
-) -> list[Path] | None:
-    """Write the documents of the batch's units (plans, award documents, budgets, reminders)."""
-    say(args, "Viết văn bản (kế hoạch hội nghị, khen thưởng, dự toán, đôn đốc)…")
-    written = write_for_batch(data, units, job.formats, job.inputs_key())
-    if written is None:
+def starting(job: Batch) -> str:
+    """Say what a batch is about to do."""
+    if job.documents and job.formats:
+        return (f"Chạy báo cáo cho {len(job.units)} đơn vị, kèm văn bản (kế hoạch hội nghị, "
+                "khen thưởng, dự toán, đôn đốc)…")  # fmt: skip
+    return f"Chạy báo cáo cho {len(job.units)} đơn vị…"
+
+
+def documents(args: argparse.Namespace, job: Batch, result: BatchResult) -> None:
+    """Say which documents the batch wrote (plans, award documents, budgets, reminders)."""
+    if not job.documents or not job.formats:
+        return
+    if result.documents is None:
         say(args, "  Văn bản không đổi từ lần chạy trước (số liệu, danh mục, bộ công cụ như cũ).")
     else:
-        say(args, f"  {len(written)} tệp văn bản tại {data.paths.reports}")
-    return written
+        say(args, f"  {len(result.documents)} tệp văn bản tại {job.reports}")
 
 
 # --- demo --------------------------------------------------------------------------------
@@ -100,9 +103,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         units = select_units(data.catalog, all_units=True)
     say(args, "Bước 4/4: kế hoạch hội nghị, văn bản khen thưởng, dự toán, đôn đốc; báo cáo (sổ tay, HTML, "
               f"DOCX) cho {len(units)} đơn vị")  # fmt: skip
-    job = Batch(data, units, progress=not args.quiet)
-    documents(args, data, units, job)
+    job = Batch(data, units, progress=not args.quiet, documents=True)
     result = job.run()
+    documents(args, job, result)
     out(args, summary_line(result))
     out(args, f"Kho dữ liệu: {ws.processed}")
     out(

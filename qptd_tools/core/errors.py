@@ -463,6 +463,17 @@ class QptdError(Exception):
         """The stable problem code."""
         return self.problem.code
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle the error whole: raised in a worker, it is raised again in the batch."""
+        return _rebuilt, (type(self), self.args, self.__dict__.copy())
+
+
+def _rebuilt(kind: type[QptdError], args: tuple[Any, ...], state: dict[str, Any]) -> QptdError:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InputRejected(QptdError, ValueError):
     """A user's file was rejected; ``problems`` holds everything found in it."""

@@ -70,20 +70,36 @@ def normalize_zip(data: bytes) -> bytes:
     Entry times are fixed, and so are the created/modified times of ``docProps/core.xml``,
     which Office writers set to the moment of saving.
     """
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
+    fixed = FixedZip()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _CORE_TIME.sub(rb"\g<1>" + FIXED_CORE_TIME + rb"\g<2>", body)
-            dst.writestr(fixed, body)
-    return out.getvalue()
+            fixed.add(info.filename, src.read(info.filename))
+    return fixed.close()
+
+
+class FixedZip:
+    """An Office (zip) file written entry by entry so that equal content gives equal bytes.
+
+    As :func:`normalize_zip` makes them, without zipping what a writer saved a second time.
+    """
+
+    def __init__(self) -> None:
+        self._out = io.BytesIO()
+        self._zip = zipfile.ZipFile(self._out, "w", zipfile.ZIP_DEFLATED)
+
+    def add(self, name: str, body: bytes) -> None:
+        """Add one entry, with the fixed time and mode."""
+        fixed = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+        fixed.compress_type = zipfile.ZIP_DEFLATED
+        fixed.external_attr = 0o600 << 16
+        if name == "docProps/core.xml":
+            body = _CORE_TIME.sub(rb"\g<1>" + FIXED_CORE_TIME + rb"\g<2>", body)
+        self._zip.writestr(fixed, body)
+
+    def close(self) -> bytes:
+        """Finish the file; return its bytes."""
+        self._zip.close()
+        return self._out.getvalue()
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

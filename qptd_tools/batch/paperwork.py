@@ -1,0 +1,119 @@
+"""The documents of a batch's units (plans, award paperwork, budgets, reminders), in its workers.
+
+``qptd run`` writes them beside the reports. They used to be written in the batch's own
+process before the first unit (55 s for the sample province, serial whatever the number of
+workers: issue #16). Now the units are split into one part per worker and each part goes to
+the workers ahead of the units (:func:`qptd_tools.export.documents.write_part`); the documents
+of a part do not depend on the other parts, so the files are those ``qptd documents`` writes in
+one process, byte for byte. A part whose worker died is written again in the batch's process.
+
+``reports/van-ban.json`` keeps the key (the batch's inputs, the units, the formats) and the
+files written: when the key is the same and every file is there, nothing is written.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qptd_tools.core.fsutil import atomic_write_bytes
+
+RECORD = "van-ban.json"
+
+
+@dataclass
+class Paperwork:
+    """The documents a batch must write: its parts, sent to workers, and what came back."""
+
+    root: str
+    reports: Path
+    formats: tuple[str, ...]
+    key: str
+    parts: list[list[str]]
+    sent: list[tuple[list[str], Any]] = field(default_factory=list)  # (part, future)
+    done: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def due(cls, root: Path, reports: Path, units: Sequence[str], formats: Sequence[str],
+            inputs: str, workers: int, force: bool = False) -> Paperwork | None:  # fmt: skip
+        """Return the documents to write, or None when those written last are current.
+
+        ``force`` (``qptd run --force``) writes them whatever was written before.
+        """
+        key = hashlib.sha256(
+            f"{inputs};{','.join(sorted(units))};{','.join(formats)}".encode()
+        ).hexdigest()
+        try:
+            previous = json.loads((reports / RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            previous = {}
+        files = previous.get("files", [])
+        if not force and previous.get("key") == key and all((reports / p).is_file() for p in files):
+            return None
+        count = max(1, min(workers, len(units)))
+        # round robin: the province and the districts (the largest documents) spread over parts
+        parts = [list(units[i::count]) for i in range(count)]
+        return cls(str(root), reports, tuple(formats), key, parts)
+
+    def send(self, submit: Callable[..., Any]) -> None:
+        """Hand every part to ``submit(function, *args)`` (a pool's or a cluster's), in order."""
+        for part in self.parts:
+            self.sent.append((part, submit(write_part, self.root, part, self.formats)))
+
+    def collect(self) -> None:
+        """Wait for the parts sent; keep what each returned, or the part when its worker was lost.
+
+        A user's error (a file that cannot be written) is raised; a part lost with its worker
+        (a dead process, a cancelled or failed cluster task) is written here by :meth:`finish`.
+        """
+        from qptd_tools.core.errors import QptdError
+
+        lost: list[list[str]] = []
+        for part, future in self.sent:
+            try:
+                self.done.append(future.result())
+            except QptdError:
+                raise
+            except (Exception, cf.CancelledError):  # the worker died, or the cluster lost it
+                lost.append(part)
+        sent = {id(part) for part, _ in self.sent}
+        self.parts = lost + [p for p in self.parts if id(p) not in sent]
+        self.sent = []
+
+    def finish(self) -> list[Path]:
+        """Write here the parts not written by a worker; record the files; return them all."""
+        if self.parts:  # never sent (one worker, nothing else to run) or lost: in one go
+            units = [u for part in self.parts for u in part]
+            self.done.append(write_part(self.root, units, self.formats))
+            self.parts = []
+        paths = sorted({Path(f) for d in self.done for f in d["files"]})
+        files = sorted(str(p.relative_to(self.reports)) for p in paths)
+        record = json.dumps({"key": self.key, "files": files}, ensure_ascii=False, indent=1)
+        atomic_write_bytes(self.reports / RECORD, record.encode())
+        return paths
+
+    def timings(self) -> list[dict[str, Any]]:
+        """When each part ran and its CPU seconds (for the manifest's batch figures)."""
+        keep = ("start", "end", "cpu_s", "units", "pid")
+        return [{k: round(d[k], 3) for k in keep} for d in self.done]
+
+
+def write_part(root: str, units: list[str], formats: tuple[str, ...]) -> dict[str, Any]:
+    """Write one part's documents (in a worker); return the files, when it ran, its CPU seconds.
+
+    The writer is imported here, inside the part's time: a worker imports pandas and the
+    analytics only when it writes documents.
+    """
+    start, cpu = time.time(), time.process_time()
+    from qptd_tools.export import documents
+
+    files = documents.write_part(root, units, formats)
+    return {"files": files, "start": start, "end": time.time(),
+            "cpu_s": time.process_time() - cpu, "units": len(units), "pid": os.getpid()}  # fmt: skip

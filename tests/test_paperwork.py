@@ -1,0 +1,100 @@
+"""The units' documents written by a batch's workers, in parts (issue #16).
+
+On the sample's files: split into parts, the documents are those one process writes, byte for
+byte; a part whose worker was lost is written by the batch itself; an error of the user's kind
+raised in a worker reaches the user as it is; unchanged documents are not written again.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import pickle
+import shutil
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from qptd_tools.batch.paperwork import RECORD, Paperwork
+from qptd_tools.core.errors import Problem, WriteFailed
+from qptd_tools.export.documents import write_all
+from qptd_tools.store.workspace import WorkspaceData
+
+UNITS = ["06", "060", "01858", "01861", "06NG02"]  # province, district, communes, department
+FORMATS = ("html", "docx")
+
+
+def _files(reports):
+    return {
+        str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(reports.rglob("*"))
+        if p.is_file() and p.name != RECORD
+    }
+
+
+def _done(result):
+    future: cf.Future = cf.Future()
+    future.set_result(result)
+    return future
+
+
+def _failed(error):
+    future: cf.Future = cf.Future()
+    future.set_exception(error)
+    return future
+
+
+@pytest.fixture
+def one_process(workspace, tmp_path):
+    """The documents of UNITS written in one process (``qptd documents``' way), then removed."""
+    reports = workspace / "reports"
+    written = write_all(WorkspaceData(workspace), only=set(UNITS), formats=FORMATS)
+    files = _files(reports)
+    assert len(files) == len(written) > 20
+    shutil.rmtree(reports)
+    return files
+
+
+def test_parts_written_by_workers_and_a_lost_part_give_the_same_files(workspace, one_process):
+    reports = workspace / "reports"
+    work = Paperwork.due(workspace, reports, UNITS, FORMATS, "inputs", workers=3)
+    assert work is not None and len(work.parts) == 3
+    assert sorted(u for part in work.parts for u in part) == sorted(UNITS)
+    calls = []
+
+    def submit(*call):  # a pool whose second worker dies
+        function, root, part, formats = pickle.loads(pickle.dumps(call))  # as sent to a process
+        calls.append(part)
+        if len(calls) == 2:
+            return _failed(BrokenProcessPool("a worker died"))
+        return _done(function(root, part, formats))
+
+    work.send(submit)
+    work.collect()
+    assert work.parts == [calls[1]]  # the lost part, left for the batch's own process
+    paths = work.finish()
+    assert _files(reports) == one_process  # same files, byte for byte
+    record = json.loads((reports / RECORD).read_text(encoding="utf-8"))
+    assert (
+        sorted(record["files"])
+        == sorted(one_process)
+        == sorted(str(p.relative_to(reports)) for p in paths)
+    )
+    assert [t["units"] for t in work.timings()] == [len(calls[0]), len(calls[2]), len(calls[1])]
+    # nothing changed: nothing to write; a file removed, or another key: written again
+    assert Paperwork.due(workspace, reports, UNITS, FORMATS, "inputs", workers=3) is None
+    assert Paperwork.due(workspace, reports, UNITS, FORMATS, "other", workers=3) is not None
+    (reports / record["files"][0]).unlink()
+    assert Paperwork.due(workspace, reports, UNITS, FORMATS, "inputs", workers=3) is not None
+
+
+def test_a_users_error_in_a_worker_reaches_the_user_whole(workspace):
+    work = Paperwork.due(workspace, workspace / "reports", UNITS, FORMATS, "inputs", workers=2)
+    error = WriteFailed(Problem("QPTD-E092", file="/ro/reports/ke-hoach", detail="chỉ đọc"))
+    again = pickle.loads(pickle.dumps(error))  # as it comes back from a worker process
+    assert (type(again), again.code, str(again)) == (WriteFailed, "QPTD-E092", str(error))
+    work.send(lambda *_: _failed(again))
+    with pytest.raises(WriteFailed, match="QPTD-E092"):
+        work.collect()
+    assert not (workspace / "reports" / RECORD).exists()  # nothing recorded as written
