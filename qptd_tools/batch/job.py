@@ -111,6 +111,11 @@ class Batch:
     documents: bool = False
 
     @property
+    def writes_documents(self) -> bool:
+        """Whether the batch writes its units' documents (asked, and in some format)."""
+        return self.documents and bool(self.formats)
+
+    @property
     def reports(self) -> Path:
         """The reports folder."""
         return self.data.paths.reports
@@ -278,7 +283,7 @@ class Batch:
         fresh = [u for u in self.units if self._unchanged(u, units, "inputs", inputs)]
         rest = [u for u in self.units if u not in fresh]
         paperwork = None
-        if self.documents and self.formats:
+        if self.writes_documents:
             paperwork = Paperwork.due(self.data.paths.root, self.reports, self.units,
                                       self.formats, inputs, self.workers, self.force)  # fmt: skip
         pool = None

@@ -3,7 +3,7 @@
 ``qptd run`` writes them beside the reports. They used to be written in the batch's own
 process before the first unit (55 s for the sample province, serial whatever the number of
 workers: issue #16). Now the units are split into one part per worker and each part goes to
-the workers ahead of the units (:func:`qptd_tools.export.documents.write_part`); the documents
+the workers ahead of the units (:func:`write_part`); the documents
 of a part do not depend on the other parts, so the files are those ``qptd documents`` writes in
 one process, byte for byte. A part whose worker died is written again in the batch's process.
 
@@ -83,9 +83,7 @@ class Paperwork:
                 raise
             except (Exception, cf.CancelledError):  # the worker died, or the cluster lost it
                 lost.append(part)
-        sent = {id(part) for part, _ in self.sent}
-        self.parts = lost + [p for p in self.parts if id(p) not in sent]
-        self.sent = []
+        self.parts, self.sent = lost, []  # every part was sent: what is left is what was lost
 
     def finish(self) -> list[Path]:
         """Write here the parts not written by a worker; record the files; return them all."""
@@ -112,8 +110,9 @@ def write_part(root: str, units: list[str], formats: tuple[str, ...]) -> dict[st
     analytics only when it writes documents.
     """
     start, cpu = time.time(), time.process_time()
-    from qptd_tools.export import documents
+    from qptd_tools.export.documents import write_all
+    from qptd_tools.store.workspace import WorkspaceData
 
-    files = documents.write_part(root, units, formats)
+    files = [str(p) for p in write_all(WorkspaceData(root), only=set(units), formats=formats)]
     return {"files": files, "start": start, "end": time.time(),
             "cpu_s": time.process_time() - cpu, "units": len(units), "pid": os.getpid()}  # fmt: skip

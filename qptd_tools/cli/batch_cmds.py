@@ -66,7 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def starting(job: Batch) -> str:
     """Say what a batch is about to do."""
-    if job.documents and job.formats:
+    if job.writes_documents:
         return (f"Chạy báo cáo cho {len(job.units)} đơn vị, kèm văn bản (kế hoạch hội nghị, "
                 "khen thưởng, dự toán, đôn đốc)…")  # fmt: skip
     return f"Chạy báo cáo cho {len(job.units)} đơn vị…"
@@ -74,7 +74,7 @@ def starting(job: Batch) -> str:
 
 def documents(args: argparse.Namespace, job: Batch, result: BatchResult) -> None:
     """Say which documents the batch wrote (plans, award documents, budgets, reminders)."""
-    if not job.documents or not job.formats:
+    if not job.writes_documents:
         return
     if result.documents is None:
         say(args, "  Văn bản không đổi từ lần chạy trước (số liệu, danh mục, bộ công cụ như cũ).")

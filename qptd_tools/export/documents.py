@@ -3,7 +3,7 @@
 :func:`write_all` writes them under ``reports/`` (``qptd documents`` and ``qptd run``). The
 documents of a set of units do not depend on which other units are written with them, so a
 batch splits its units into parts and its workers write one part each
-(:func:`write_part`; :mod:`qptd_tools.batch.paperwork`): the same files, byte for byte.
+(:mod:`qptd_tools.batch.paperwork`): the same files, byte for byte.
 """
 
 from __future__ import annotations
@@ -116,8 +116,3 @@ def _plan_dates(
                           "chọn --kind không có plan")  # fmt: skip
     dates.loc[mine, "plan_date"] = pd.Timestamp(day)
     return dates
-
-
-def write_part(root: str, units: Sequence[str], formats: Sequence[str]) -> list[str]:
-    """Write the documents of ``units`` of the workspace at ``root`` (in a batch's worker)."""
-    return [str(p) for p in write_all(WorkspaceData(root), only=set(units), formats=formats)]
