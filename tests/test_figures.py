@@ -112,6 +112,34 @@ def test_style_does_not_leak():
     assert dict(mpl.rcParams) == before
 
 
+def test_style_inside_style_applies_nothing_more_and_leaves_nothing():
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
+    with figures.style():
+        inside = dict(mpl.rcParams)
+        assert inside["text.hinting"] == "no_hinting" and inside["text.parse_math"] is False
+        mpl.rcParams["lines.linewidth"] = 7.0  # a chart's own change, inside the block
+        with figures.style():
+            assert mpl.rcParams["lines.linewidth"] == 7.0  # not reset by the inner block
+        with pytest.raises(ZeroDivisionError), figures.style():
+            raise ZeroDivisionError("một lỗi trong khối")
+        assert mpl.rcParams["lines.linewidth"] == 7.0
+    assert dict(mpl.rcParams) == before
+    with figures.style():  # after an error inside, a new block applies the style again
+        assert dict(mpl.rcParams) == inside
+
+
+def test_a_dollar_in_a_name_is_printed_not_read_as_a_formula(tmp_path):
+    fig, ax = figures.new_figure()
+    figures.compare(ax, {"Xã A$b$": 3.0, "Xã C": 2.0}, "Giá $x$ (triệu đồng)", "triệu đồng")
+    svg = figures.rendered(fig, ("svg",))["svg"].decode()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Xã A$b$" in labels and ax.get_title(loc="left") == "Giá $x$ (triệu đồng)"
+    assert not any(t.get_parse_math() for t in ax.get_yticklabels())
+    assert "<svg" in svg
+
+
 def _pixels(data: bytes):
     import io
 

@@ -45,10 +45,11 @@ def _run(name, tmp_path, **parameters):
 
 def _blocks(nb):
     return [
-        o["data"][blocks.MIME]
+        block
         for c in nb.cells
         for o in c.get("outputs", [])
         if blocks.MIME in o.get("data", {})
+        for block in blocks.unpack(o["data"][blocks.MIME])
     ]
 
 
@@ -70,6 +71,14 @@ def test_unit_report_of_a_district(workspace, tmp_path):
     assert (
         found[0]["kind"] == "meta" and found[0]["document"]["sample"] is True
     )  # shown as "DỮ LIỆU MẪU"
+    # each report cell shows its blocks as one output (one message, not one per block: #16),
+    # and the reader sees every block's HTML, the figures as images, in order
+    report_cells = [c for c in nb.cells if c.cell_type == "code" and "report." in c.source]
+    assert [len(c.outputs) for c in report_cells] == [1, 1, 1, 1, 1]  # header … appendix
+    appendix = report_cells[-1].outputs[0]["data"]
+    assert appendix[blocks.MIME]["kind"] == "group"
+    assert appendix["text/html"].count("data:image/png;base64,") == len(figs)
+    assert len(found) > 60
 
 
 def test_unit_report_of_a_commune_and_a_department(workspace, tmp_path):
@@ -151,3 +160,37 @@ def test_one_rule_finds_the_workspace_and_an_empty_one_is_said(workspace, tmp_pa
     with pytest.raises(QptdError) as caught:
         qptd_tools.open_workspace()
     assert caught.value.problem.code == "QPTD-E093"
+
+
+def test_blocks_held_by_a_cell_are_shown_once_even_when_it_fails(tmp_path):
+    """A report method shows its blocks as one output at its end; an error in the middle still
+    shows what came before it (the notebook says how far the unit got), and nesting shows once."""
+    from qptd_tools.report.emitter import Emitter, shown_together
+
+    class View(Emitter):
+        @shown_together
+        def part(self, fail: bool = False) -> None:
+            self.paragraph("Một")
+            self.inner()
+            if fail:
+                raise RuntimeError("dừng")
+            self.paragraph("Bốn")
+
+        @shown_together
+        def inner(self) -> None:
+            self.paragraph("Hai")
+            self.paragraph("Ba")
+
+    shown: list = []
+    view = View(tmp_path, display=shown.append)
+    view.part()
+    assert len(shown) == 1 and shown[0][blocks.MIME]["kind"] == "group"
+    assert [b["text"] for b in blocks.unpack(shown[0][blocks.MIME])] == ["Một", "Hai", "Ba", "Bốn"]
+    assert shown[0]["text/html"].index("Một") < shown[0]["text/html"].index("Bốn")
+    with pytest.raises(RuntimeError):
+        view.part(fail=True)
+    assert len(shown) == 2
+    assert [b["text"] for b in blocks.unpack(shown[1][blocks.MIME])] == ["Một", "Hai", "Ba"]
+    view.paragraph("Năm")  # outside a held method: shown at once, as before
+    assert shown[2][blocks.MIME] == {"kind": "paragraph", "text": "Năm", "style": "body"}
+    assert len(view.emitted) == 8

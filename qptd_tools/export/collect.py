@@ -9,7 +9,7 @@ import nbformat
 from nbconvert.exporters import Exporter
 from traitlets import default
 
-from qptd_tools.report.blocks import MIME
+from qptd_tools.report.blocks import MIME, unpack
 
 
 class ReportExporter(Exporter):
@@ -60,16 +60,16 @@ def collect(nb: Any) -> Document:
             if output.get("output_type") == "error":
                 doc.errors.append(f"{output.get('ename', '')}: {output.get('evalue', '')}")
                 continue
-            block = output.get("data", {}).get(MIME)
-            if not block:
+            value = output.get("data", {}).get(MIME)
+            if not value:
                 continue
-            block = dict(block)
-            if block["kind"] == "meta":
-                doc.meta = dict(block["document"])
-            elif block["kind"] == "marker" and block.get("name") == "appendix":
-                target = doc.appendix
-            else:
-                target.append(block)
+            for block in unpack(value):
+                if block["kind"] == "meta":
+                    doc.meta = dict(block["document"])
+                elif block["kind"] == "marker" and block.get("name") == "appendix":
+                    target = doc.appendix
+                else:
+                    target.append(block)
     if not doc.meta:
         raise ValueError(
             "Sổ tay không có khối báo cáo qptd: hãy xuất sổ tay notebooks/unit_report.ipynb đã chạy."

@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 from qptd_tools.core import vnformat
 from qptd_tools.core.fsutil import atomic_write_bytes, normalize_zip, safe_cell
 from qptd_tools.report import figures, narrative
+from qptd_tools.report.emitter import shown_together
 
 if TYPE_CHECKING:
     from qptd_tools.catalog import Catalog
@@ -88,6 +89,7 @@ class Appendix:
         return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
     # --- the appendix ---------------------------------------------------------------------
+    @shown_together
     def appendix(self) -> None:
         """Emit the appendix: its heading, what it is attached to, tables, figures, sources."""
         self.emit({"kind": "marker", "name": "appendix"})

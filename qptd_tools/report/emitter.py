@@ -7,7 +7,9 @@ remembers it, so that the exporters and the tests see exactly what the notebook 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,17 @@ def _ipython_display(bundle: dict[str, Any]) -> None:
     from IPython.display import display
 
     display(bundle, raw=True)
+
+
+def shown_together(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Make an emitting method show its blocks as one output (:meth:`Emitter.held`)."""
+
+    @functools.wraps(method)
+    def wrapper(self: Emitter, *args: Any, **kwargs: Any) -> Any:
+        with self.held():
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class Emitter:
@@ -44,13 +57,34 @@ class Emitter:
         self.emitted: list[dict[str, Any]] = []
         self.figure_cache: figure_cache.FigureCache | None = None
         self.figure_keys: list[str | None] = []
+        self._held: list[dict[str, Any]] | None = None
 
     # --- emitting -------------------------------------------------------------------------
     def emit(self, block: dict[str, Any]) -> dict[str, Any]:
-        """Show one block and remember it."""
+        """Show one block (at the end of :meth:`held`, when held) and remember it."""
         self.emitted.append(block)
-        self.display(blocks.bundle(block))
+        if self._held is not None:
+            self._held.append(block)
+        else:
+            self.display(blocks.bundle(block))
         return block
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Show the blocks emitted within as one output, when the block ends (even by an error).
+
+        Nested uses show nothing of their own: the outermost one shows everything.
+        """
+        if self._held is not None:
+            yield
+            return
+        self._held = []
+        try:
+            yield
+        finally:
+            shown, self._held = self._held, None
+            if shown:
+                self.display(blocks.bundle_all(shown))
 
     def paragraph(self, text: str, style: str = "body") -> None:
         """Emit a paragraph (``style``: body, placeholder, note, attached, list, note-small)."""
@@ -89,16 +123,17 @@ class Emitter:
         self.figures += 1
         files = None
         key = None
-        if self.figure_cache is not None:
-            key = figure_cache.key(chart, data, size, FIGURE_FORMATS)
-            self.figure_keys.append(key)
-            files = self.figure_cache.get(key, FIGURE_FORMATS)
-        if files is None:
-            fig, ax = figures.new_figure(*size)
-            chart(ax, **data)
-            files = figures.rendered(fig, FIGURE_FORMATS)
+        with figures.style():  # once for the key, the drawing and the saving
             if self.figure_cache is not None:
-                self.figure_cache.put(key, files)
+                key = figure_cache.key(chart, data, size, FIGURE_FORMATS)
+                self.figure_keys.append(key)
+                files = self.figure_cache.get(key, FIGURE_FORMATS)
+            if files is None:
+                fig, ax = figures.new_figure(*size)
+                chart(ax, **data)
+                files = figures.rendered(fig, FIGURE_FORMATS)
+                if self.figure_cache is not None:
+                    self.figure_cache.put(key, files)
         stem = f"hinh-{self.figures:02d}"
         figures.write(files, self.out / "figures", stem)
         self.emit({

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -173,102 +174,141 @@ def section_paragraph(
     siblings
         The units it is ranked among ("huyện, thành phố"); no rank when empty.
     """
-    codes = list(indicators.loc[indicators["section_id"] == section_id, "code"])
-    if not codes:  # most sections are the unit's own words
-        return ""
-    meta = indicators.set_index("code")
-    rows = summary.set_index("indicator").reindex(codes).dropna(subset=["period_value"])
-    inputs = [c for c in rows.index if meta.at[c, "kind"] != "ratio"]
-    if not inputs:
-        return ""
-    level = str(unit.get("level"))
-    ratio_of = {str(meta.at[c, "numerator"]): c for c in codes if meta.at[c, "kind"] == "ratio"}
-    stocks: list[str] = []
-    flows: list[str] = []
-    absent_stocks: list[str] = []
-    absent_flows: list[str] = []
-    sentences: list[str] = []
-    where = scope(unit)
-    last_year = (
-        int(rows.loc[inputs, "last_year"].dropna().max())
-        if rows.loc[inputs, "last_year"].notna().any()
-        else None
+    return Drafter(summary, indicators).paragraph(
+        unit, section_id, period, who=who, siblings=siblings
     )
-    # a zero is said ("chưa phát sinh …") for a key indicator, or when it is all there is
-    nonzero = any(rows.at[c, "period_value"] != 0 for c in inputs)
-    last_prefix = {"stock": "", "flow": ""}
-    for code in inputs:
-        row = rows.loc[code]
-        if row["kind"] == "flag" and level == "xa":
-            reached = "đạt" if row["last_value"] >= 1 else "chưa đạt"
-            what = str(meta.at[code, "name"]).split(" đạt ", 1)[-1]
-            sentences.append(f"Năm {row['last_year']}, xã {reached} {what}.")
-            continue
-        standing = row["kind"] in ("stock", "flag")
-        if row["period_value"] == 0:
-            if meta.at[code, "key"] or not nonzero:
-                (absent_stocks if standing else absent_flows).append(
-                    _lower_first(str(meta.at[code, "name"]))
-                )
-            continue
-        target, slot = (stocks, "stock") if standing else (flows, "flow")
-        clause = _clause(row, meta.loc[code])
-        # "bồi dưỡng … cho 674 cán bộ đối tượng 3, 707 cán bộ đối tượng 4": a phrase said once
-        prefix = str(meta.at[code, "phrase"]).split("{v}", 1)[0]
-        if target and prefix.strip() and prefix == last_prefix[slot]:
-            target[-1] += ", " + clause[len(prefix) :]
-        else:
-            target.append(clause)
-        last_prefix[slot] = prefix
-        ratio = ratio_of.get(str(code))
-        if ratio in rows.index:
-            target.append(_clause(rows.loc[ratio], meta.loc[ratio]))
-            last_prefix[slot] = ""
-    if stocks or absent_stocks:
-        parts = [*stocks, *([f"chưa có {', '.join(absent_stocks)}"] if absent_stocks else [])]
-        verb = "có " if stocks else ""
-        sentences.insert(0, f"Năm {last_year}, {where} {verb}{'; '.join(parts)}.")
-    if flows:
-        sentences.append(f"Giai đoạn {period}, {where} {'; '.join(flows)}.")
-    if absent_flows:
-        sentences.append(f"Giai đoạn {period}, {where} chưa phát sinh {'; '.join(absent_flows)}.")
-    for code, row in rows.iterrows():
-        if not meta.at[code, "key"] or (row["kind"] == "flag" and level == "xa"):
-            continue
-        if row["period_value"] == 0 or (
-            row["kind"] == "ratio" and str(meta.at[code, "numerator"]) not in inputs
-        ):
-            continue
-        unit_of = str(meta.at[code, "unit"])
-        said = subject(meta.loc[code])
-        change = change_text(row, unit_of)
-        small = (unit_of not in ("%", "triệu đồng") and pd.notna(row.get("first_value"))
-                 and 0 < float(row["first_value"]) < SMALL_BASE)  # fmt: skip
-        if change and unit_of != "%" and row["last_value"] == 0:  # never "là 0", nor "giảm 100%"
-            first_said = value_text(row["first_value"], unit_of) + (
-                "" if unit_of == "triệu đồng" else f" {unit_of}"
-            )
-            sentences.append(f"Năm {row['last_year']}, {where} chưa phát sinh {_lower_first(str(meta.at[code, 'name']))} "
-                             f"(năm {row['first_year']}: {first_said}).")  # fmt: skip
-        elif change and small and row["last_value"] == row["first_value"]:
-            sentences.append(f"{said} năm {row['last_year']} và năm {row['first_year']} đều là "
-                             f"{value_text(row['last_value'], unit_of)} {unit_of}.")  # fmt: skip
-        elif change and small:  # "tăng 100,0%" from 1 to 2 says less than the two numbers
-            sentences.append(f"{said} năm {row['last_year']} là {value_text(row['last_value'], unit_of)} {unit_of}, "
-                             f"năm {row['first_year']} là {value_text(row['first_value'], unit_of)} {unit_of}.")  # fmt: skip
-        elif change == "tương đương":
-            sentences.append(f"{said} năm {row['last_year']} tương đương năm {row['first_year']}.")
-        elif change:
+
+
+class Drafter:
+    """A unit's summary and the indicator catalogue as lookups, for drafting every section.
+
+    A report drafts some forty sections from the same two frames; looking rows up in pandas
+    for each was a tenth of a unit's computing (issue #16). Built once per report.
+    """
+
+    def __init__(self, summary: pd.DataFrame, indicators: pd.DataFrame):
+        self.meta: dict[str, dict[str, Any]] = {
+            str(code): record
+            for code, record in indicators.set_index("code").to_dict("index").items()
+        }
+        self.codes: dict[str, list[str]] = {}
+        for code, record in self.meta.items():
+            self.codes.setdefault(str(record["section_id"]), []).append(code)
+        found = summary.dropna(subset=["period_value"]).drop_duplicates("indicator", keep="first")
+        self.rows: dict[str, dict[str, Any]] = {
+            str(code): record
+            for code, record in found.set_index("indicator").to_dict("index").items()
+        }
+
+    def paragraph(
+        self,
+        unit: Mapping[str, object],
+        section_id: str,
+        period: str,
+        *,
+        who: str = "",
+        siblings: str = "",
+    ) -> str:
+        """Return the drafted paragraph of one section (:func:`section_paragraph`)."""
+        codes = self.codes.get(section_id, [])
+        if not codes:  # most sections are the unit's own words
+            return ""
+        meta = self.meta
+        rows = {c: self.rows[c] for c in codes if c in self.rows}
+        inputs = [c for c in rows if meta[c]["kind"] != "ratio"]
+        if not inputs:
+            return ""
+        level = str(unit.get("level"))
+        ratio_of = {str(meta[c]["numerator"]): c for c in codes if meta[c]["kind"] == "ratio"}
+        stocks: list[str] = []
+        flows: list[str] = []
+        absent_stocks: list[str] = []
+        absent_flows: list[str] = []
+        sentences: list[str] = []
+        where = scope(unit)
+        years = [rows[c]["last_year"] for c in inputs if pd.notna(rows[c]["last_year"])]
+        last_year = int(max(years)) if years else None
+        # a zero is said ("chưa phát sinh …") for a key indicator, or when it is all there is
+        nonzero = any(rows[c]["period_value"] != 0 for c in inputs)
+        last_prefix = {"stock": "", "flow": ""}
+        for code in inputs:
+            row = rows[code]
+            if row["kind"] == "flag" and level == "xa":
+                reached = "đạt" if row["last_value"] >= 1 else "chưa đạt"
+                what = str(meta[code]["name"]).split(" đạt ", 1)[-1]
+                sentences.append(f"Năm {row['last_year']}, xã {reached} {what}.")
+                continue
+            standing = row["kind"] in ("stock", "flag")
+            if row["period_value"] == 0:
+                if meta[code]["key"] or not nonzero:
+                    (absent_stocks if standing else absent_flows).append(
+                        _lower_first(str(meta[code]["name"]))
+                    )
+                continue
+            target, slot = (stocks, "stock") if standing else (flows, "flow")
+            clause = _clause(row, meta[code])
+            # "bồi dưỡng … cho 674 cán bộ đối tượng 3, 707 cán bộ đối tượng 4": a phrase said once
+            prefix = str(meta[code]["phrase"]).split("{v}", 1)[0]
+            if target and prefix.strip() and prefix == last_prefix[slot]:
+                target[-1] += ", " + clause[len(prefix) :]
+            else:
+                target.append(clause)
+            last_prefix[slot] = prefix
+            ratio = ratio_of.get(str(code))
+            if ratio in rows:
+                target.append(_clause(rows[ratio], meta[ratio]))
+                last_prefix[slot] = ""
+        if stocks or absent_stocks:
+            parts = [*stocks, *([f"chưa có {', '.join(absent_stocks)}"] if absent_stocks else [])]
+            verb = "có " if stocks else ""
+            sentences.insert(0, f"Năm {last_year}, {where} {verb}{'; '.join(parts)}.")
+        if flows:
+            sentences.append(f"Giai đoạn {period}, {where} {'; '.join(flows)}.")
+        if absent_flows:
             sentences.append(
-                f"{said} năm {row['last_year']} {change} so với năm {row['first_year']}."
+                f"Giai đoạn {period}, {where} chưa phát sinh {'; '.join(absent_flows)}."
             )
-        if siblings:
-            numerator = str(meta.at[code, "numerator"])
-            standing = numerator in meta.index and meta.at[numerator, "kind"] in ("stock", "flag")
-            ranked = _rank_sentence(row, meta.loc[code], who, siblings, period, standing)
-            if ranked:
-                sentences.append(ranked)
-    return " ".join(sentences)
+        for code, row in rows.items():
+            if not meta[code]["key"] or (row["kind"] == "flag" and level == "xa"):
+                continue
+            if row["period_value"] == 0 or (
+                row["kind"] == "ratio" and str(meta[code]["numerator"]) not in inputs
+            ):
+                continue
+            unit_of = str(meta[code]["unit"])
+            said = subject(meta[code])
+            change = change_text(row, unit_of)
+            small = (unit_of not in ("%", "triệu đồng") and pd.notna(row.get("first_value"))
+                     and 0 < float(row["first_value"]) < SMALL_BASE)  # fmt: skip
+            if (
+                change and unit_of != "%" and row["last_value"] == 0
+            ):  # never "là 0", nor "giảm 100%"
+                first_said = value_text(row["first_value"], unit_of) + (
+                    "" if unit_of == "triệu đồng" else f" {unit_of}"
+                )
+                sentences.append(f"Năm {row['last_year']}, {where} chưa phát sinh {_lower_first(str(meta[code]['name']))} "
+                                 f"(năm {row['first_year']}: {first_said}).")  # fmt: skip
+            elif change and small and row["last_value"] == row["first_value"]:
+                sentences.append(f"{said} năm {row['last_year']} và năm {row['first_year']} đều là "
+                                 f"{value_text(row['last_value'], unit_of)} {unit_of}.")  # fmt: skip
+            elif change and small:  # "tăng 100,0%" from 1 to 2 says less than the two numbers
+                sentences.append(f"{said} năm {row['last_year']} là {value_text(row['last_value'], unit_of)} {unit_of}, "
+                                 f"năm {row['first_year']} là {value_text(row['first_value'], unit_of)} {unit_of}.")  # fmt: skip
+            elif change == "tương đương":
+                sentences.append(
+                    f"{said} năm {row['last_year']} tương đương năm {row['first_year']}."
+                )
+            elif change:
+                sentences.append(
+                    f"{said} năm {row['last_year']} {change} so với năm {row['first_year']}."
+                )
+            if siblings:
+                numerator = str(meta[code]["numerator"])
+                standing = numerator in meta and meta[numerator]["kind"] in ("stock", "flag")
+                ranked = _rank_sentence(row, meta[code], who, siblings, period, standing)
+                if ranked:
+                    sentences.append(ranked)
+        return " ".join(sentences)
 
 
 def qualitative(narrative: Mapping[str, str], section_id: str) -> str:

@@ -27,7 +27,7 @@ from qptd_tools.report import docmeta, narrative
 from qptd_tools.report.appendix import Appendix
 from qptd_tools.report.compiled import Compiled
 from qptd_tools.report.context import UnitContext, load
-from qptd_tools.report.emitter import Display, Emitter
+from qptd_tools.report.emitter import Display, Emitter, shown_together
 
 # the fields of a block that hold drafted text (``blocks``): worded for the unit's level
 TEXT_FIELDS = ("text", "title", "caption", "note", "source", "columns", "rows")
@@ -150,6 +150,7 @@ class UnitReport(Appendix, Compiled, Emitter):
         """Return the document's metadata (see :attr:`meta`)."""
         return dict(self.meta)
 
+    @shown_together
     def header(self) -> None:
         """Emit the document's metadata and, for sample data, the sample label."""
         self.emit({"kind": "meta", "document": self.document()})
@@ -192,9 +193,23 @@ class UnitReport(Appendix, Compiled, Emitter):
         """The unit's own period summary (one row per indicator)."""
         return self.ctx.summary.loc[self.ctx.summary["unit_code"] == self.ctx.unit_code]
 
-    def _children_of(self, section_id: str) -> list[str]:
+    @functools.cached_property
+    def _drafter(self) -> narrative.Drafter:
+        """The unit's summary and the indicators as lookups, for drafting each section."""
+        return narrative.Drafter(self._mine, self.indicators)
+
+    @functools.cached_property
+    def _outline(self) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+        """The outline's rows by section id, and each section's children in order."""
         outline = self.cat.outline
-        return list(outline.loc[outline["parent_id"] == section_id, "section_id"])
+        rows = {str(r["section_id"]): r for r in outline.to_dict("records")}
+        children: dict[str, list[str]] = {}
+        for r in rows.values():
+            children.setdefault(str(r["parent_id"]), []).append(str(r["section_id"]))
+        return rows, children
+
+    def _children_of(self, section_id: str) -> list[str]:
+        return list(self._outline[1].get(section_id, []))
 
     @functools.cached_property
     def coverage(self) -> pd.DataFrame:
@@ -207,6 +222,10 @@ class UnitReport(Appendix, Compiled, Emitter):
         )
         covered = completeness.coverage(unit, self.cat.outline, texts, drafted)
         return covered.set_index("section_id")
+
+    @functools.cached_property
+    def _coverage_of(self) -> dict[str, dict[str, Any]]:
+        return {str(k): v for k, v in self.coverage.to_dict("index").items()}
 
     @functools.cached_property
     def placeholders(self) -> list[str]:
@@ -223,22 +242,23 @@ class UnitReport(Appendix, Compiled, Emitter):
             return str(level["plural"])
         return self.cat.kinds(self.ctx.siblings).removeprefix("các ")
 
+    @shown_together
     def section(self, section_id: str) -> None:
         """Emit a section of the outline with all its subsections, in the outline's order."""
-        row = self.cat.outline.set_index("section_id").loc[section_id]
+        row = self._outline[0][section_id]
         title = self.cat.section_title(section_id, self.ctx.unit_code)
         self.emit({"kind": "heading", "section_id": section_id, "level": row["level"],
                    "label": row["label"], "title": title})  # fmt: skip
-        text = narrative.section_paragraph(
-            self._mine, self.indicators, self.ctx.unit, section_id, self._period,
+        text = self._drafter.paragraph(
+            self.ctx.unit, section_id, self._period,
             who=self.cat.place(self.ctx.unit_code), siblings=self._siblings_word,
         )  # fmt: skip
         # a sentence the unit edited in its draft gives way to its edit while its numbers stand
         hidden = set(self.ctx.extra.get("replaced", {}).get(section_id, ()))
         if not (text and text_digest(str(self._reword(text))) in hidden):
             self.paragraph(text)
-        if section_id in self.coverage.index:
-            state = self.coverage.loc[section_id]
+        state = self._coverage_of.get(section_id)
+        if state is not None:
             if state["written"]:  # the unit's own words, as it wrote them
                 self.emit({"kind": "paragraph", "text": self.ctx.narrative[section_id],
                            "style": "body", "verbatim": True})  # fmt: skip
@@ -260,6 +280,7 @@ class UnitReport(Appendix, Compiled, Emitter):
         years = [y for y in self.cat.review.estimated_years if y in self.ctx.years]
         return text.format(years=", ".join(map(str, years))) if years else ""
 
+    @shown_together
     def closing(self) -> None:
         """Emit the closing paragraph of the body (it carries the administrative "./.")."""
         level = str(self.ctx.unit["level"])
@@ -282,6 +303,7 @@ class UnitReport(Appendix, Compiled, Emitter):
         )  # fmt: skip
         self.paragraph(text)
 
+    @shown_together
     def full(self) -> None:
         """Emit the whole report: header, every part of the outline, the closing, the appendix."""
         self.header()
