@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from qptd_tools.core.fsutil import atomic_write_bytes
+from qptd_tools.core.lazy import defer_slow_imports
 
 
 @dataclass
@@ -49,6 +50,7 @@ def run_unit(task: Task) -> dict[str, Any]:
     The executed notebook is written to a temporary name and renamed when papermill is
     done, failed or not, so a reader never sees a half-written notebook.
     """
+    defer_slow_imports()  # a Dask worker's first unit imports papermill here (core.lazy)
     start = time.monotonic()
     clock = _Clock.begin(task.engine)
     out = Path(task.output_dir)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from qptd_tools.cli.parsing import Parser, day, positive
 from qptd_tools.core.config import AWARD_GROUPS, LEVELS, SAMPLE_SEED, VERSION
 from qptd_tools.core.errors import Problem, QptdError
+from qptd_tools.core.lazy import defer_slow_imports
 
 
 def _command(where: str) -> Callable[[argparse.Namespace], int]:
@@ -206,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``qptd``; return the exit code."""
+    defer_slow_imports()
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")

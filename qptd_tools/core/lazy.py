@@ -1,0 +1,58 @@
+"""Modules a dependency imports eagerly and our processes never use: loaded on first use.
+
+``jsonschema`` (which ``nbformat``, and so papermill and nbconvert, import) imports
+``rfc3987_syntax`` when it is installed — JupyterLab's ``jupyter-events`` installs it — to
+check the ``iri`` format, and that module builds some thirty-five Earley parsers when it is
+imported: 1,1 s of CPU in each process that imports nbformat (a batch's parent and each of its
+workers), for a format no notebook schema uses (jsonschema issue #1428; on this machine,
+issue #16). :func:`defer_slow_imports` puts a stand-in in its place that imports the real
+module the first time anything of it is used, so nothing changes but when the cost is paid.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+from typing import Any
+
+# module: its functions a dependency imports by name (``from rfc3987_syntax import …``)
+DEFERRED = {"rfc3987_syntax": ("is_valid_syntax",)}
+
+
+class _Deferred(types.ModuleType):
+    """A module's stand-in: the first use of any of its names imports the real module."""
+
+    def _real(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):  # import machinery's questions
+            raise AttributeError(name)
+        if name in DEFERRED.get(self.__name__, ()):
+            return _Forward(self, name)
+        return getattr(self._real(), name)
+
+
+class _Forward:
+    """A function of a deferred module, named at import and called later (``from m import f``)."""
+
+    def __init__(self, module: _Deferred, name: str):
+        self._module, self._name = module, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self._module._real(), self._name)(*args, **kwargs)
+
+
+def defer_slow_imports() -> list[str]:
+    """Put a stand-in for each module of :data:`DEFERRED` not yet imported; return their names."""
+    deferred = []
+    for name in DEFERRED:
+        if name in sys.modules or importlib.util.find_spec(name) is None:
+            continue
+        sys.modules[name] = _Deferred(name)
+        deferred.append(name)
+    return deferred
