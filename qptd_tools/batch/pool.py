@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from qptd_tools.batch.runner import WORKER_LOST, Task, entry, exporter, run_unit, stderr_to
-from qptd_tools.core.lazy import defer_slow_imports
 
 
 @dataclass
@@ -180,7 +179,6 @@ def _start_worker(engine: str, formats: tuple[str, ...], logs: str) -> None:
     Never raises: a unit that needs what failed here reports the failure itself.
     """
     try:
-        defer_slow_imports()  # 1,1 s of a worker's start-up otherwise (core.lazy)
         Path(logs).mkdir(parents=True, exist_ok=True)
         import papermill  # noqa: F401  (first: importing it loads qptd_tools.batch.warm's engine)
 

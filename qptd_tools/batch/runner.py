@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from qptd_tools.core.fsutil import atomic_write_bytes
-from qptd_tools.core.lazy import defer_slow_imports
 
 
 @dataclass
@@ -50,7 +49,6 @@ def run_unit(task: Task) -> dict[str, Any]:
     The executed notebook is written to a temporary name and renamed when papermill is
     done, failed or not, so a reader never sees a half-written notebook.
     """
-    defer_slow_imports()  # a Dask worker's first unit imports papermill here (core.lazy)
     start = time.monotonic()
     clock = _Clock.begin(task.engine)
     out = Path(task.output_dir)

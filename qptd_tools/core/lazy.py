@@ -5,7 +5,8 @@
 check the ``iri`` format, and that module builds some thirty-five Earley parsers when it is
 imported: 1,1 s of CPU in each process that imports nbformat (a batch's parent and each of its
 workers), for a format no notebook schema uses (jsonschema issue #1428; on this machine,
-issue #16). :func:`defer_slow_imports` puts a stand-in in its place that imports the real
+issue #16). :func:`defer_slow_imports` (called when ``qptd_tools.batch`` is imported, and by
+the ``qptd`` command) puts a stand-in in its place that imports the real
 module the first time anything of it is used, so nothing changes but when the cost is paid.
 """
 
@@ -51,8 +52,11 @@ def defer_slow_imports() -> list[str]:
     """Put a stand-in for each module of :data:`DEFERRED` not yet imported; return their names."""
     deferred = []
     for name in DEFERRED:
-        if name in sys.modules or importlib.util.find_spec(name) is None:
+        spec = None if name in sys.modules else importlib.util.find_spec(name)
+        if spec is None:
             continue
-        sys.modules[name] = _Deferred(name)
+        stand_in = _Deferred(name)
+        stand_in.__spec__ = spec  # what find_spec answers for it (the real module's)
+        sys.modules[name] = stand_in
         deferred.append(name)
     return deferred
