@@ -348,3 +348,31 @@ def test_a_rerun_draws_only_the_figures_whose_data_changed(workspace, cat):
         }
         assert len(now) == len(after)
         assert not any(o.count("/.") for o in again.entries[unit]["outputs"])
+
+
+def test_a_local_batch_plans_just_ahead_of_its_workers_and_stops_while_waiting():
+    """Contexts planned all at once took the cores the starting workers needed (#16)."""
+    import threading
+    import time
+
+    made: list[int] = []
+    gate = threading.Event()
+
+    def plan():
+        for i in range(50):
+            made.append(i)
+            yield i
+        gate.set()
+
+    planner = batch_job.Planner(plan(), ahead=2)
+    tasks = planner.tasks()
+    assert next(tasks) == 0
+    time.sleep(0.5)  # room for 2 more: the 3rd planned waits to be queued, the 4th is not made
+    assert len(made) == 4 and not gate.is_set()
+    assert [next(tasks) for _ in range(3)] == [1, 2, 3]
+    started = time.monotonic()
+    planner.stop()  # the batch ended or was stopped while the planner waited for room
+    assert time.monotonic() - started < 2 and len(made) < 50
+    unbounded = batch_job.Planner(iter(range(50)))  # a cluster: everything at once
+    assert list(unbounded.tasks()) == list(range(50))
+    unbounded.stop()

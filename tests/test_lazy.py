@@ -66,8 +66,13 @@ print(type(sys.modules["rfc3987_syntax"]).__name__)
 """
 
 
-def _in_worker() -> tuple[str, bool]:
-    return type(sys.modules["rfc3987_syntax"]).__name__, "papermill" in sys.modules
+def _in_worker() -> tuple[str, bool, str, bool]:
+    return (
+        type(sys.modules["rfc3987_syntax"]).__name__,
+        "papermill" in sys.modules,
+        type(sys.modules["pyarrow.fs"]).__name__,
+        "numpy" in sys.modules,
+    )
 
 
 @pytest.mark.skipif(importlib.util.find_spec("rfc3987_syntax") is None, reason="not installed")
@@ -82,7 +87,53 @@ def test_a_batch_worker_and_the_cli_start_with_the_stand_in(tmp_path):
     with cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                 initializer=_start_worker,
                                 initargs=("qptd_warm", ("html",), str(tmp_path))) as pool:  # fmt: skip
-        assert pool.submit(_in_worker).result(timeout=180) == ("_Deferred", True)
+        # the worker imported papermill (and made its exporters) without pyarrow or numpy
+        assert pool.submit(_in_worker).result(timeout=180) == (
+            "_Deferred",
+            True,
+            "_Deferred",
+            False,
+        )
     done = subprocess.run([sys.executable, "-c", CLI_PROBE], capture_output=True, text=True,
                           check=True, timeout=120)  # fmt: skip
     assert done.stdout.strip().splitlines()[-1] == "_Deferred"
+
+
+WORKER_PROBE = """
+import json, sys
+from qptd_tools.core.lazy import defer_slow_imports
+deferred = defer_slow_imports(worker=True)
+import papermill.iorw as iorw
+light = "pyarrow" not in sys.modules and "numpy" not in sys.modules
+selector = iorw.FileSelector("/tmp", recursive=False)  # as papermill's HDFS handler calls it
+import pyarrow.fs
+print(json.dumps({"deferred": sorted(deferred), "light": light,
+                  "selector": type(selector).__name__, "base_dir": selector.base_dir,
+                  "module": type(sys.modules["pyarrow.fs"]).__name__,
+                  "attribute": pyarrow.fs.LocalFileSystem.__name__}))
+"""
+
+PARENT_PROBE = """
+import json, sys
+import pyarrow
+from qptd_tools.core.lazy import defer_slow_imports
+deferred = defer_slow_imports(worker=True)
+import pyarrow.parquet
+print(json.dumps({"deferred": deferred, "module": type(sys.modules["pyarrow.fs"]).__name__}))
+"""
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pyarrow") is None, reason="pyarrow not installed")
+def test_a_worker_imports_papermill_without_pyarrow_and_gets_it_on_first_use():
+    done = subprocess.run([sys.executable, "-c", WORKER_PROBE], capture_output=True, text=True,
+                          check=True, timeout=120)  # fmt: skip
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "pyarrow.fs" in seen["deferred"] and seen["light"]
+    # the first use imports the real module: the object papermill asked for, and the module
+    assert seen["selector"] == "FileSelector" and seen["base_dir"] == "/tmp"
+    assert seen["module"] == "module" and seen["attribute"] == "LocalFileSystem"
+    # a process that imported pyarrow already (the batch's parent) keeps the real module
+    done = subprocess.run([sys.executable, "-c", PARENT_PROBE], capture_output=True, text=True,
+                          check=True, timeout=120)  # fmt: skip
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "pyarrow.fs" not in seen["deferred"] and seen["module"] == "module"

@@ -74,3 +74,18 @@ def test_units_share_a_kernel_and_leak_nothing(tmp_path):
     assert (tmp_path / "a-out.ipynb").is_file() and (
         tmp_path / "b-out.ipynb"
     ).is_file()  # one notebook each
+
+
+def test_the_engine_module_can_be_imported_before_papermill():
+    """papermill loads the ``qptd_warm`` entry point while this module is still importing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import qptd_tools.batch.warm as warm, papermill.engines as e\n"
+        "print(e.papermill_engines.get_engine('qptd_warm') is warm.WarmEngine)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "True"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -171,10 +172,10 @@ def checks(
     level_names = collective_levels.set_index("code")["name"]
     rows: list[tuple[str, str, str, str, str]] = []
 
-    def add(code: str, rec: pd.Series, message: str) -> None:
+    def add(code: str, rec: Mapping[str, Any], message: str) -> None:
         rows.append((code, rec["unit_code"], rec["record_id"], rec["form"], message))
 
-    for _, rec in enriched.iterrows():
+    for rec in enriched.to_dict("records"):
         form = rec["form"]
         who = "tập thể" if rec["recipient_type"] == "tap_the" else "cá nhân"
         label = f"{rec['recipient_name']} ({names[form]})"
@@ -210,7 +211,9 @@ def checks(
         keyed = enriched.assign(
             _scope=deciding_unit(enriched, units), _name=enriched["recipient_name"].map(fold)
         )
-        for (_, form, _), part in keyed.groupby(["_scope", "form", "_name"]):
+        key = ["_scope", "form", "_name"]
+        keyed = keyed.loc[keyed.duplicated(key, keep=False)]  # a name alone has no double
+        for (_, form, _), part in keyed.groupby(key):
             for cluster in _same_name_clusters(part):
                 shown = "; ".join(
                     f"“{n}” ({u})"
@@ -296,7 +299,8 @@ def money(
         for d in enriched["decision_date"]
     ]
     out["salary_date"] = days
-    out["base_salary"] = [base_salary_on(d, salaries) for d in days]
+    salary = {d: base_salary_on(d, salaries) for d in set(days)}  # a few dozen decision days
+    out["base_salary"] = [salary[d] for d in days]
     out["coefficient"] = out["form"].map(rate["coefficient"]).astype(float)
     multiplier = np.where(
         out["recipient_type"] == "tap_the", out["form"].map(rate["collective_multiplier"]), 1.0

@@ -16,38 +16,48 @@ reported. Rules (DESIGN §5):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from qptd_tools.core import vnformat
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 KEY = ["unit_code", "indicator"]
 
-SUMMARY_SCHEMA = pa.DataFrameSchema(
-    {
-        "unit_code": pa.Column(str),
-        "indicator": pa.Column(str),
-        "kind": pa.Column(str, pa.Check.isin(["flow", "stock", "flag", "ratio"])),
-        "period_value": pa.Column(float, nullable=True),
-        "first_year": pa.Column("Int64", nullable=True),
-        "first_value": pa.Column(float, nullable=True),
-        "last_year": pa.Column("Int64", nullable=True),
-        "last_value": pa.Column(float, nullable=True),
-        "change": pa.Column(float, nullable=True),
-        "pct_change": pa.Column(float, nullable=True),
-        "cagr_pct": pa.Column(float, nullable=True),
-        "peak_year": pa.Column("Int64", nullable=True),
-        "peak_value": pa.Column(float, nullable=True),
-        "years_reported": pa.Column(int, pa.Check.ge(0)),
-        "share_pct": pa.Column(float, nullable=True),
-        "rank": pa.Column("Int64", nullable=True),
-        "n_siblings": pa.Column("Int64", nullable=True),
-    },
-    unique=KEY,
-)
+
+@functools.cache
+def summary_schema() -> pa.DataFrameSchema:
+    """Return the summary's pandera schema, built on first use (pandera: 0,2 s to import)."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "unit_code": pa.Column(str),
+            "indicator": pa.Column(str),
+            "kind": pa.Column(str, pa.Check.isin(["flow", "stock", "flag", "ratio"])),
+            "period_value": pa.Column(float, nullable=True),
+            "first_year": pa.Column("Int64", nullable=True),
+            "first_value": pa.Column(float, nullable=True),
+            "last_year": pa.Column("Int64", nullable=True),
+            "last_value": pa.Column(float, nullable=True),
+            "change": pa.Column(float, nullable=True),
+            "pct_change": pa.Column(float, nullable=True),
+            "cagr_pct": pa.Column(float, nullable=True),
+            "peak_year": pa.Column("Int64", nullable=True),
+            "peak_value": pa.Column(float, nullable=True),
+            "years_reported": pa.Column(int, pa.Check.ge(0)),
+            "share_pct": pa.Column(float, nullable=True),
+            "rank": pa.Column("Int64", nullable=True),
+            "n_siblings": pa.Column("Int64", nullable=True),
+        },
+        unique=KEY,
+    )
 
 
 def to_wide(values: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
@@ -253,7 +263,7 @@ def summarize(
     Returns
     -------
     pandas.DataFrame
-        One row per ``unit_code, indicator`` (see ``SUMMARY_SCHEMA``): period value by kind
+        One row per ``unit_code, indicator`` (see :func:`summary_schema`): period value by kind
         (flow: sum; stock and flag: last year; ratio: 100 × period numerator / period
         denominator), first and last year and value, change, percent change, compound
         annual growth (stocks), peak, years reported, share of communes (flags), rank
@@ -299,7 +309,7 @@ def summarize(
     out["rank"] = groups.rank(method="min", ascending=False).astype("Int64")
     out["n_siblings"] = groups.transform("count").astype("Int64")
     out = out.drop(columns=["_parent", "_level"])
-    return SUMMARY_SCHEMA.validate(out)
+    return summary_schema().validate(out)
 
 
 def compute(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from qptd_tools.batch.runner import WORKER_LOST, Task, entry, exporter, run_unit, stderr_to
+from qptd_tools.core.lazy import defer_slow_imports
 
 
 @dataclass
@@ -180,6 +181,7 @@ def _start_worker(engine: str, formats: tuple[str, ...], logs: str) -> None:
     """
     try:
         Path(logs).mkdir(parents=True, exist_ok=True)
+        defer_slow_imports(worker=True)  # pyarrow.fs, which papermill imports: never used here
         import papermill  # noqa: F401  (first: importing it loads qptd_tools.batch.warm's engine)
 
         if engine == "qptd_warm":

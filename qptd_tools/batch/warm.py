@@ -24,10 +24,16 @@ from typing import Any
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.log import logger
-from papermill.utils import merge_kwargs, remove_args
+
+# Importing papermill loads the engines its entry points name, this one included: when this
+# module is imported first, papermill finds it half-made and asks it for ``WarmEngine``. It
+# gets None, and the class is registered at the end of the module.
+globals()["WarmEngine"] = None
+
+from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
+from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
+from papermill.log import logger  # noqa: E402
+from papermill.utils import merge_kwargs, remove_args  # noqa: E402
 
 WARMUP = (
     "import qptd_tools.report.unit, qptd_tools.report.views, qptd_tools.report.explore  # noqa\n"

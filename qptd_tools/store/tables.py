@@ -6,8 +6,13 @@ and the sheet and cell (workbooks) or row (CSV/Parquet) it was read from.
 
 from __future__ import annotations
 
+import functools
+from typing import TYPE_CHECKING
+
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:  # imported when a table is first checked, never by a report's kernel
+    import pandera.pandas as pa
 
 PROVENANCE = ["source_file", "source_sha256", "sheet", "cell"]
 
@@ -93,73 +98,83 @@ KEYS = {
     "documents": ["unit_code", "section_id"],
 }
 
-_TEXT = pa.Column(str, nullable=False)
-_OPT_TEXT = pa.Column(str, nullable=True)
-_DATE = pa.Column("datetime64[ns]", nullable=True)
-_PROV = {c: pa.Column(str, nullable=True) for c in PROVENANCE}
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "values": pa.DataFrameSchema(
-        {
-            "unit_code": _TEXT,
-            "year": pa.Column("int64"),
-            "indicator": _TEXT,
-            "value": pa.Column(float, pa.Check.ge(0)),
-            **_PROV,
-        },
-        unique=KEYS["values"],
-    ),
-    "awards": pa.DataFrameSchema(
-        {
-            "record_id": _TEXT,
-            "unit_code": _TEXT,
-            "recipient_type": pa.Column(str, pa.Check.isin(["tap_the", "ca_nhan"])),
-            "recipient_name": _TEXT,
-            "position": _OPT_TEXT,
-            "recipient_group": _TEXT,
-            "gender": _OPT_TEXT,
-            "ethnicity": _OPT_TEXT,
-            "collective_level": _OPT_TEXT,
-            "form": _TEXT,
-            "status": pa.Column(str, pa.Check.isin(["de_nghi", "quyet_dinh"])),
-            "decision_no": _OPT_TEXT,
-            "decision_date": _DATE,
-            **_PROV,
-        },
-        unique=KEYS["awards"],
-    ),
-    "conferences": pa.DataFrameSchema(
-        {
-            "unit_code": _TEXT,
-            "conference_date": _DATE,
-            "report_submitted_date": _DATE,
-            "chair": _OPT_TEXT,
-            "participants": pa.Column("Int64", nullable=True),
-            "contact_name": _OPT_TEXT,
-            "contact_phone": _OPT_TEXT,
-            "contact_email": _OPT_TEXT,
-            "signer_name": _OPT_TEXT,
-            "signer_title": _OPT_TEXT,
-            **_PROV,
-        },
-        unique=KEYS["conferences"],
-    ),
-    "narrative": pa.DataFrameSchema(
-        {"unit_code": _TEXT, "section_id": _TEXT, "text": _TEXT, **_PROV},
-        unique=KEYS["narrative"],
-    ),
-    "documents": pa.DataFrameSchema(
-        {
-            "unit_code": _TEXT,
-            "section_id": _TEXT,
-            "text": _TEXT,
-            "origin": pa.Column(str, pa.Check.isin(["document", "draft"])),
-            "replaces": _OPT_TEXT,  # digests of the generated paragraphs the unit's text edits
-            **_PROV,
-        },
-        unique=KEYS["documents"],
-    ),
-}
+@functools.cache
+def schemas() -> dict[str, pa.DataFrameSchema]:
+    """Return the tables' pandera schemas, built on first use.
+
+    pandera (with pydantic and typeguard) costs 0,2 s of CPU to import; a report's kernel
+    reads tables and never checks one, so it does not pay it at start-up (issue #16).
+    """
+    import pandera.pandas as pa
+
+    _TEXT = pa.Column(str, nullable=False)
+    _OPT_TEXT = pa.Column(str, nullable=True)
+    _DATE = pa.Column("datetime64[ns]", nullable=True)
+    _PROV = {c: pa.Column(str, nullable=True) for c in PROVENANCE}
+
+    return {
+        "values": pa.DataFrameSchema(
+            {
+                "unit_code": _TEXT,
+                "year": pa.Column("int64"),
+                "indicator": _TEXT,
+                "value": pa.Column(float, pa.Check.ge(0)),
+                **_PROV,
+            },
+            unique=KEYS["values"],
+        ),
+        "awards": pa.DataFrameSchema(
+            {
+                "record_id": _TEXT,
+                "unit_code": _TEXT,
+                "recipient_type": pa.Column(str, pa.Check.isin(["tap_the", "ca_nhan"])),
+                "recipient_name": _TEXT,
+                "position": _OPT_TEXT,
+                "recipient_group": _TEXT,
+                "gender": _OPT_TEXT,
+                "ethnicity": _OPT_TEXT,
+                "collective_level": _OPT_TEXT,
+                "form": _TEXT,
+                "status": pa.Column(str, pa.Check.isin(["de_nghi", "quyet_dinh"])),
+                "decision_no": _OPT_TEXT,
+                "decision_date": _DATE,
+                **_PROV,
+            },
+            unique=KEYS["awards"],
+        ),
+        "conferences": pa.DataFrameSchema(
+            {
+                "unit_code": _TEXT,
+                "conference_date": _DATE,
+                "report_submitted_date": _DATE,
+                "chair": _OPT_TEXT,
+                "participants": pa.Column("Int64", nullable=True),
+                "contact_name": _OPT_TEXT,
+                "contact_phone": _OPT_TEXT,
+                "contact_email": _OPT_TEXT,
+                "signer_name": _OPT_TEXT,
+                "signer_title": _OPT_TEXT,
+                **_PROV,
+            },
+            unique=KEYS["conferences"],
+        ),
+        "narrative": pa.DataFrameSchema(
+            {"unit_code": _TEXT, "section_id": _TEXT, "text": _TEXT, **_PROV},
+            unique=KEYS["narrative"],
+        ),
+        "documents": pa.DataFrameSchema(
+            {
+                "unit_code": _TEXT,
+                "section_id": _TEXT,
+                "text": _TEXT,
+                "origin": pa.Column(str, pa.Check.isin(["document", "draft"])),
+                "replaces": _OPT_TEXT,  # digests of the generated paragraphs the unit's text edits
+                **_PROV,
+            },
+            unique=KEYS["documents"],
+        ),
+    }
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -171,7 +186,7 @@ def empty_table(name: str) -> pd.DataFrame:
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with the canonical columns, order and dtypes of table ``name``."""
     frame = frame.reindex(columns=COLUMNS[name] + PROVENANCE)
-    for column, spec in SCHEMAS[name].columns.items():
+    for column, spec in schemas()[name].columns.items():
         dtype = str(spec.dtype)
         if dtype.startswith("datetime64"):
             frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
@@ -189,4 +204,4 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def validate(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Check a canonical table against its schema (raises ``pandera`` errors: a bug)."""
-    return SCHEMAS[name].validate(frame)
+    return schemas()[name].validate(frame)
