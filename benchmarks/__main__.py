@@ -1,6 +1,7 @@
 """Measure, in one run on this machine, the toolkit against floors measured in the same run.
 
-Prints a table and writes ``benchmarks/results/latest.json``. Not part of the test suite.
+Prints a table and writes ``benchmarks/results/latest.json`` (``latest-skip-batch.json`` with
+``--skip-batch``). Not part of the test suite.
 
     python -m benchmarks [--repeat 3] [--skip-batch]
 
@@ -166,7 +167,9 @@ def main() -> None:
         "P1 ≤ 1,0× the floor, a first run (#16)": notebooks.get("P1_ratio", 99) <= 1.0,
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    # a run without the batches does not overwrite the last full run's figures
+    name = "latest-skip-batch.json" if args.skip_batch else "latest.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     flat = {**{k: v for k, v in result.items() if k != "batch"}, **notebooks}
     flat.pop("serial", None)  # printed in issue_16, whole in latest.json
     flat.pop("serial_with_documents", None)
