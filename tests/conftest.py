@@ -127,7 +127,7 @@ def written(tmp_path_factory, sample_store_dir):
     src, _ = sample_store_dir
     root = tmp_path_factory.mktemp("documents") / "ws"
     shutil.copytree(src, root / "data" / "processed")
-    said = qptd(root, "documents")
+    said = qptd(root, "documents", "--workers", "2")  # in 2 processes (the default on 2 cores)
     assert said.count("\n") > 500, said[-500:]  # every file written is printed
     data = WorkspaceData(root)
     cat = data.catalog

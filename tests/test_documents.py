@@ -620,3 +620,27 @@ def test_the_documents_the_batchs_workers_wrote_are_those_of_qptd_documents(batc
     assert min(p["start"] for p in parts) < min(u["start"] for u in units)  # ahead of the units
     board = (ran / "index.html").read_text(encoding="utf-8")
     assert 'href="ke-hoach/060/ke-hoach-hoi-nghi.html"' in board
+
+
+def test_qptd_documents_in_two_processes_writes_what_one_process_writes(written, tmp_path):
+    """``qptd documents`` on the whole sample: in 2 processes (the ``written`` workspace) and
+    with ``--workers 1``, every file byte for byte; the batch's record is not written."""
+    import hashlib
+
+    from tests.conftest import DOCUMENT_FOLDERS, qptd
+
+    two = written[0].parent.parent
+    one = tmp_path / "ws"
+    shutil.copytree(two / "data", one / "data")
+    said = qptd(one, "documents", "--workers", "1")
+
+    def files(reports: Path) -> dict[str, str]:
+        return {str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for folder in DOCUMENT_FOLDERS for p in sorted((reports / folder).rglob("*"))
+                if p.is_file()}  # fmt: skip
+
+    expected, got = files(one / "reports"), files(two / "reports")
+    assert len(expected) > 1500 and said.count("\n") == len(expected)
+    assert sorted(got) == sorted(expected)
+    assert [f for f in expected if got[f] != expected[f]] == []
+    assert not (one / "reports" / "van-ban.json").exists()

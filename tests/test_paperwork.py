@@ -8,6 +8,7 @@ raised in a worker reaches the user as it is; unchanged documents are not writte
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as dt
 import hashlib
 import json
 import pickle
@@ -16,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from qptd_tools.batch.paperwork import RECORD, Paperwork
+from qptd_tools.batch.paperwork import RECORD, Paperwork, split, write_in_parts
 from qptd_tools.core.errors import Problem, WriteFailed
 from qptd_tools.export.documents import write_all
 from qptd_tools.store.workspace import WorkspaceData
@@ -64,11 +65,11 @@ def test_parts_written_by_workers_and_a_lost_part_give_the_same_files(workspace,
     calls = []
 
     def submit(*call):  # a pool whose second worker dies
-        function, root, part, formats = pickle.loads(pickle.dumps(call))  # as sent to a process
+        function, root, part, formats, options = pickle.loads(pickle.dumps(call))  # as sent
         calls.append(part)
         if len(calls) == 2:
             return _failed(BrokenProcessPool("a worker died"))
-        return _done(function(root, part, formats))
+        return _done(function(root, part, formats, options))
 
     work.send(submit)
     work.collect()
@@ -98,3 +99,37 @@ def test_a_users_error_in_a_worker_reaches_the_user_whole(workspace):
     with pytest.raises(WriteFailed, match="QPTD-E092"):
         work.collect()
     assert not (workspace / "reports" / RECORD).exists()  # nothing recorded as written
+
+
+def test_qptd_documents_parts_in_real_processes_write_what_one_process_writes(workspace):
+    """``qptd documents`` with workers: the parts go to spawned processes with the user's
+    kinds, date and signer; the files are those one process writes with the same choices,
+    byte for byte; progress counts every unit; ``van-ban.json`` (the batch's) is not written."""
+    reports = workspace / "reports"
+    options = {"kinds": ("plan", "budget", "reminder", "decision"), "day": dt.date(2019, 7, 1),
+               "signer": ("Nguyễn Thị Hoà", "")}  # fmt: skip
+    alone = write_all(WorkspaceData(workspace), only=set(UNITS), formats=FORMATS, **options)
+    expected = _files(reports)
+    assert len(expected) == len(alone) > 10
+    shutil.rmtree(reports)
+    counted: list[int] = []
+    paths = write_in_parts(workspace, reports, UNITS, 2, options, FORMATS, per_part=2,
+                           done=counted.append)  # fmt: skip
+    assert _files(reports) == expected
+    assert sorted(paths) == sorted(alone)
+    assert sorted(counted) == [2, 3] and not (reports / RECORD).exists()
+    shutil.rmtree(reports)
+    counted.clear()  # fewer units than a part's worth: one process, this one
+    assert sorted(write_in_parts(workspace, reports, UNITS, 2, options, FORMATS,
+                                 done=counted.append)) == sorted(alone)  # fmt: skip
+    assert counted == [5] and _files(reports) == expected
+    shutil.rmtree(reports)
+    counted.clear()  # one worker: in this process, whatever the number of units
+    write_in_parts(workspace, reports, UNITS, 1, options, FORMATS, per_part=1, done=counted.append)
+    assert counted == [5] and _files(reports) == expected
+
+
+def test_split_spreads_the_first_units_over_the_parts():
+    assert split(["06", "060", "061", "a", "b"], 2) == [["06", "061", "b"], ["060", "a"]]
+    assert split(["06"], 4) == [["06"]]
+    assert split([], 3) == [[]]

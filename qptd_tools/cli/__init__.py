@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Số văn bản (với một --unit và một --kind: plan, budget hoặc reminder).")  # fmt: skip
     p.add_argument("--signer", metavar="HỌ_TÊN",
                    help="Người ký các văn bản của các đơn vị --unit, thay cho người ký ở trang Thông tin.")  # fmt: skip
+    p.add_argument("--workers", type=positive(int), default=0,
+                   help="Số tiến trình ghi song song (mặc định: số nhân CPU; dưới 40 đơn vị "
+                        "thì ghi trong một tiến trình).")  # fmt: skip
 
     p = sub("deadlines", cmd_deadlines, "Bảng theo dõi hạn tổ chức hội nghị và gửi báo cáo.")
     p.add_argument("--district", metavar="MÃ", help="Một huyện và các xã của huyện.")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from qptd_tools.cli.common import loaded, out, say
 from qptd_tools.core.errors import UsageInvalid, fail
-from qptd_tools.export.documents import KINDS, write_all
+from qptd_tools.export.documents import KINDS, check_day, write_all
+from qptd_tools.store.workspace import WorkspaceData
 
 NAMES = {"plan": "kế hoạch hội nghị", "list": "danh sách", "decision": "quyết định", "submission": "tờ trình",
          "budget": "dự toán kinh phí", "reminder": "công văn đôn đốc"}  # fmt: skip
@@ -31,7 +33,10 @@ def cmd_documents(args: argparse.Namespace) -> int:
     )
     stamp(args, kinds, only)
     signer = (args.signer, "") if args.signer else None
-    paths = write_all(data, kinds, only, day=args.date, number=args.number or "", signer=signer)
+    if args.number:  # one unit's one document
+        paths = write_all(data, kinds, only, day=args.date, number=args.number, signer=signer)
+    else:
+        paths = _in_parts(args, data, kinds, only, signer)
     for path in paths:
         out(args, str(path))
     from qptd_tools.batch.job import write_board
@@ -45,6 +50,27 @@ def cmd_documents(args: argparse.Namespace) -> int:
     said = ", ".join(f"{n} {NAMES[k]}" for k, n in counted.items())
     say(args, f"Đã ghi {said} (DOCX, kèm HTML hoặc XLSX) tại {data.paths.reports}")
     return 0
+
+
+def _in_parts(args: argparse.Namespace, data: WorkspaceData, kinds: tuple[str, ...],
+              only: set[str] | None, signer: tuple[str, str] | None) -> list[Path]:  # fmt: skip
+    """Write the documents in ``--workers`` processes, a progress bar counting the units."""
+    import os
+
+    from tqdm.auto import tqdm
+
+    from qptd_tools.batch.paperwork import write_in_parts
+    from qptd_tools.batch.selection import select_units
+    from qptd_tools.export.save import FORMATS
+
+    check_day(data, kinds, only, args.date)  # before any part: a refusal names every unit
+    chosen = select_units(data.catalog, all_units=True)
+    units = [u for u in chosen if only is None or u in only]
+    workers = args.workers or os.cpu_count() or 1
+    options = {"kinds": kinds, "day": args.date, "signer": signer}
+    with tqdm(total=len(units), desc="Ghi văn bản", unit=" đơn vị", disable=args.quiet) as bar:
+        return write_in_parts(data.paths.root, data.paths.reports, units, workers, options,
+                              FORMATS, done=bar.update)  # fmt: skip
 
 
 NUMBERED = ("plan", "budget", "reminder")  # one document per unit: a number the user gives fits

@@ -86,6 +86,22 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
     return paths
 
 
+def check_day(data: WorkspaceData, kinds: Sequence[str], only: Collection[str] | None,
+              day: dt.date | None) -> None:  # fmt: skip
+    """Refuse a ``--date`` on or after a chosen unit's conference when plans are written.
+
+    QPTD-E082, before any document is written: the message counts every chosen unit, not one
+    part's (:func:`qptd_tools.batch.paperwork.write_in_parts`).
+    """
+    if day is None or "plan" not in kinds:
+        return
+    cat = data.catalog
+    board = deadlines.board(
+        cat.units, data.conferences, cat.deadlines, awards.district_of(cat.units)
+    )
+    _plan_dates(cat, board, None if only is None else set(only), day, plans=True)
+
+
 def _plan_dates(
     cat: Catalog, board: pd.DataFrame, chosen: set[str] | None, day: dt.date | None, plans: bool
 ) -> pd.DataFrame:
