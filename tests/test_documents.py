@@ -591,8 +591,11 @@ def test_every_figure_comes_back_from_its_cache_byte_for_byte(batch, cat, tmp_pa
 
 def test_the_documents_the_batchs_workers_wrote_are_those_of_qptd_documents(batch, written):
     """``qptd run --all`` on 2 workers writes the units' documents in parts, ahead of the
-    units (issue #16): every file ``qptd documents`` writes in one process, byte for byte,
-    for every unit; the parts' cost is in the manifest; the board links them."""
+    units (issue #16): every file ``qptd documents`` writes, byte for byte, for every unit —
+    the batch in 2 parts (84 + 83 units), ``qptd documents --workers 2`` in 8 parts of about
+    20 (the ``written`` fixture), so the files do not depend on how the units are split (one
+    part against two, in real processes: ``test_paperwork``); the parts' cost is in the
+    manifest; the board links them."""
     import hashlib
     import json
 
@@ -620,27 +623,3 @@ def test_the_documents_the_batchs_workers_wrote_are_those_of_qptd_documents(batc
     assert min(p["start"] for p in parts) < min(u["start"] for u in units)  # ahead of the units
     board = (ran / "index.html").read_text(encoding="utf-8")
     assert 'href="ke-hoach/060/ke-hoach-hoi-nghi.html"' in board
-
-
-def test_qptd_documents_in_two_processes_writes_what_one_process_writes(written, tmp_path):
-    """``qptd documents`` on the whole sample: in 2 processes (the ``written`` workspace) and
-    with ``--workers 1``, every file byte for byte; the batch's record is not written."""
-    import hashlib
-
-    from tests.conftest import DOCUMENT_FOLDERS, qptd
-
-    two = written[0].parent.parent
-    one = tmp_path / "ws"
-    shutil.copytree(two / "data", one / "data")
-    said = qptd(one, "documents", "--workers", "1")
-
-    def files(reports: Path) -> dict[str, str]:
-        return {str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for folder in DOCUMENT_FOLDERS for p in sorted((reports / folder).rglob("*"))
-                if p.is_file()}  # fmt: skip
-
-    expected, got = files(one / "reports"), files(two / "reports")
-    assert len(expected) > 1500 and said.count("\n") == len(expected)
-    assert sorted(got) == sorted(expected)
-    assert [f for f in expected if got[f] != expected[f]] == []
-    assert not (one / "reports" / "van-ban.json").exists()
