@@ -129,6 +129,38 @@ def test_qptd_documents_parts_in_real_processes_write_what_one_process_writes(wo
     assert counted == [5] and _files(reports) == expected
 
 
+def test_qptd_documents_writes_a_lost_part_itself_and_counts_it(workspace, monkeypatch):
+    """A part whose process died is written by ``qptd documents`` itself: the same files,
+    and the progress still counts every unit."""
+    reports = workspace / "reports"
+    alone = write_all(WorkspaceData(workspace), only=set(UNITS), formats=FORMATS)
+    expected = _files(reports)
+    shutil.rmtree(reports)
+
+    class DyingPool:  # the second part's process dies
+        def __init__(self, **_kwargs):
+            self.calls = 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_exc):
+            return False
+
+        def submit(self, function, *args):
+            self.calls += 1
+            if self.calls == 2:
+                return _failed(BrokenProcessPool("a worker died"))
+            return _done(function(*args))
+
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", DyingPool)
+    counted: list[int] = []
+    paths = write_in_parts(workspace, reports, UNITS, 2, {}, FORMATS, per_part=2,
+                           done=counted.append)  # fmt: skip
+    assert sorted(paths) == sorted(alone) and _files(reports) == expected
+    assert sorted(counted) == [2, 3]  # the lost part counted once written here
+
+
 def test_split_spreads_the_first_units_over_the_parts():
     assert split(["06", "060", "061", "a", "b"], 2) == [["06", "061", "b"], ["060", "a"]]
     assert split(["06"], 4) == [["06"]]

@@ -144,9 +144,10 @@ def write_in_parts(root: Path, reports: Path, units: Sequence[str], workers: int
         with cf.ProcessPoolExecutor(max_workers=min(workers, count), mp_context=context) as pool:
             work.send(pool.submit)
             work.collect(done)
+    left = sum(len(part) for part in work.parts)  # one process, or the parts a dead one lost
     paths = work.finish(record=False)
-    if count == 1 and done is not None:
-        done(len(units))
+    if left and done is not None:
+        done(left)
     return paths
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 from qptd_tools.batch.job import Batch, BatchResult, summary_line
 from qptd_tools.batch.selection import select_units
 from qptd_tools.cli.analysis_cmds import cmd_check
-from qptd_tools.cli.common import catalog, out, say
+from qptd_tools.cli.common import catalog, out, say, workers
 from qptd_tools.cli.intake_cmds import print_report, run_ingest
 from qptd_tools.core.config import Workspace
 from qptd_tools.core.errors import UsageInvalid, fail
@@ -38,7 +37,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     job = Batch(
         data,
         units,
-        workers=args.workers or (os.cpu_count() or 1),
+        workers=workers(args),
         timeout=args.timeout,
         force=args.force,
         notebook=Path(args.notebook) if args.notebook else None,

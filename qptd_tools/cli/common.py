@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import pandas as pd
@@ -54,6 +55,11 @@ def table(
 def catalog(ws: Workspace) -> Catalog:
     """Return the workspace's catalogues."""
     return load_catalog(ws.root)
+
+
+def workers(args: argparse.Namespace) -> int:
+    """Return ``--workers``, or the number of CPU cores when it is not given (0)."""
+    return args.workers or (os.cpu_count() or 1)
 
 
 def loaded(args: argparse.Namespace) -> WorkspaceData:

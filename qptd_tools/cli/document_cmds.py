@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from qptd_tools.cli.common import loaded, out, say
+from qptd_tools.cli.common import loaded, out, say, workers
 from qptd_tools.core.errors import UsageInvalid, fail
 from qptd_tools.export.documents import KINDS, check_day, write_all
 from qptd_tools.store.workspace import WorkspaceData
@@ -55,8 +55,6 @@ def cmd_documents(args: argparse.Namespace) -> int:
 def _in_parts(args: argparse.Namespace, data: WorkspaceData, kinds: tuple[str, ...],
               only: set[str] | None, signer: tuple[str, str] | None) -> list[Path]:  # fmt: skip
     """Write the documents in ``--workers`` processes, a progress bar counting the units."""
-    import os
-
     from tqdm.auto import tqdm
 
     from qptd_tools.batch.paperwork import write_in_parts
@@ -66,10 +64,9 @@ def _in_parts(args: argparse.Namespace, data: WorkspaceData, kinds: tuple[str, .
     check_day(data, kinds, only, args.date)  # before any part: a refusal names every unit
     chosen = select_units(data.catalog, all_units=True)
     units = [u for u in chosen if only is None or u in only]
-    workers = args.workers or os.cpu_count() or 1
     options = {"kinds": kinds, "day": args.date, "signer": signer}
     with tqdm(total=len(units), desc="Ghi văn bản", unit=" đơn vị", disable=args.quiet) as bar:
-        return write_in_parts(data.paths.root, data.paths.reports, units, workers, options,
+        return write_in_parts(data.paths.root, data.paths.reports, units, workers(args), options,
                               FORMATS, done=bar.update)  # fmt: skip
 
 

@@ -56,9 +56,7 @@ def write_all(data: WorkspaceData, kinds: tuple[str, ...] = KINDS,
     paths += write_documents(enriched, cat, data.conferences, folder, only=only, sample=sample,
                              kinds=tuple(k for k in kinds if k in ("decision", "submission")), formats=formats,
                              day=day)  # fmt: skip
-    board = deadlines.board(
-        cat.units, data.conferences, cat.deadlines, awards.district_of(cat.units)
-    )
+    board = _board(data)
     dates = _plan_dates(cat, board, chosen, day, plans="plan" in kinds)
     money = awards.money_of(enriched, cat) if {"budget", "plan"} & set(kinds) else None
     if "budget" in kinds:
@@ -95,11 +93,15 @@ def check_day(data: WorkspaceData, kinds: Sequence[str], only: Collection[str] |
     """
     if day is None or "plan" not in kinds:
         return
+    _plan_dates(data.catalog, _board(data), None if only is None else set(only), day, plans=True)
+
+
+def _board(data: WorkspaceData) -> pd.DataFrame:
+    """Return the deadline board the plans are dated by and the reminders written from."""
     cat = data.catalog
-    board = deadlines.board(
+    return deadlines.board(
         cat.units, data.conferences, cat.deadlines, awards.district_of(cat.units)
     )
-    _plan_dates(cat, board, None if only is None else set(only), day, plans=True)
 
 
 def _plan_dates(
