@@ -7,10 +7,12 @@ import json
 
 import nbformat
 import pandas as pd
+import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from qptd_tools.batch import job as batch_job
+from qptd_tools.batch import zygote
 from qptd_tools.batch.job import Batch
 from qptd_tools.batch.runner import WORKER_LOST
 from qptd_tools.batch.selection import select_units
@@ -33,8 +35,12 @@ def probe(tmp_path):
         f"if unit_code == '{BAD}':\n    raise ValueError('dữ liệu của đơn vị làm sổ tay lỗi')\n"
         f"if unit_code == '{SLOW}':\n    time.sleep(120)\n"
         f"if unit_code == '{KILL}':\n    os.kill(os.getpid(), signal.SIGKILL)\n"
-        f"if unit_code == '{KILL_WORKER}':\n    os.kill(os.getppid(), signal.SIGKILL)\n"
-        "Path(output_dir, 'xong.txt').write_text(ctx.unit['name'], encoding='utf-8')"
+        # the worker: the kernel's parent, or its stand-in's when the zygote forked it
+        f"if unit_code == '{KILL_WORKER}':\n"
+        "    os.kill(int(os.environ['JPY_PARENT_PID']), signal.SIGKILL)\n"
+        "Path(output_dir, 'xong.txt').write_text(ctx.unit['name'], encoding='utf-8')\n"
+        "parent = __import__('psutil').Process(os.getppid())\n"
+        "Path(output_dir, 'kernel.txt').write_text(' '.join([str(parent.pid), *parent.cmdline()]))"
     )
     nb = new_notebook(cells=[params, body])
     nb.metadata["kernelspec"] = {
@@ -78,6 +84,11 @@ def test_failures_are_isolated_and_the_manifest_is_true(workspace, probe):
     result = job.run()
     status = {u: e["status"] for u, e in result.entries.items()}
     assert status == {OK: "ok", BAD: "failed", SLOW: "timeout", KILL: "failed"}
+    # the kernels were forked by the batch's zygote, stopped with the batch (#16)
+    forker, *command = (workspace / "reports" / OK / "kernel.txt").read_text().split()
+    assert command[1:3] == ["-m", "qptd_tools.batch.zygote"]
+    assert int(forker) not in {p.pid for p in psutil.Process().children(recursive=True)}
+    assert zygote._RUNNING is None
     assert "dữ liệu của đơn vị làm sổ tay lỗi" in result.entries[BAD]["error"]
     slow = result.entries[SLOW]["error"]  # which cell of which notebook, after how long
     assert slow.startswith("Quá thời gian: ô lệnh thứ 2 của sổ tay probe.ipynb chưa chạy xong sau")

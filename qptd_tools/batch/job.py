@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from tqdm.auto import tqdm
 
 from qptd_tools.batch.paperwork import Paperwork
-from qptd_tools.batch.pool import LocalPool, stop
+from qptd_tools.batch.pool import LocalPool, release, stop
 from qptd_tools.batch.runner import Task, run_unit
 from qptd_tools.batch.selection import default_notebook
 from qptd_tools.core.config import VERSION
@@ -335,6 +335,7 @@ class Batch:
             if pool is not None:
                 if pending:  # stopped or failed: the workers are stopped now
                     stop(pool, finished=False)
+                    release()
                 else:  # done: the workers exit while the board is written
                     pool.shutdown(wait=False)
             for code in pending:
@@ -348,6 +349,7 @@ class Batch:
         finally:
             if pool is not None and not pending:
                 stop(pool, finished=True)
+                release()
         # what the batch cost its own process: the serial part (``python -m benchmarks``)
         manifest["batch"] = {
             "start": round(clock[0], 3), "end": round(time.time(), 3),

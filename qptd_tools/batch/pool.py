@@ -1,7 +1,7 @@
 """Worker processes for a batch on this machine, and what happens when one dies.
 
 Workers are spawned (not forked) and start their warm kernel and exporters as soon as they
-exist. At most ``workers`` units are in flight at a time, so when a worker process dies (as
+exist; the kernels are forks of the batch's zygote (:mod:`qptd_tools.batch.zygote`). At most ``workers`` units are in flight at a time, so when a worker process dies (as
 the out-of-memory killer would kill it) only those are lost: the pool is replaced, the rest
 goes on, and each lost unit runs again alone, so that only the cause fails.
 """
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qptd_tools.batch import zygote
 from qptd_tools.batch.runner import WORKER_LOST, Task, entry, exporter, run_unit, stderr_to
 from qptd_tools.core.lazy import defer_slow_imports
 
@@ -32,12 +33,20 @@ class LocalPool:
     logs: str
 
     def start(self, workers: int) -> cf.ProcessPoolExecutor:
-        """Start ``workers`` worker processes now; each starts its kernel and exporters."""
+        """Start ``workers`` worker processes now; each starts its kernel and exporters.
+
+        Their warm kernels are forked by the batch's zygote, started here once (it imports
+        the toolkit while the workers import papermill); :func:`release` stops it.
+        """
+        forks = None
+        if self.engine == "qptd_warm":
+            Path(self.logs).mkdir(parents=True, exist_ok=True)
+            forks = zygote.start(Path(self.logs) / "zygote.log")
         pool = cf.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self.engine, self.formats, self.logs),
+            initargs=(self.engine, self.formats, self.logs, forks),
         )
         for _ in range(workers):  # a process is spawned per task submitted while none is idle
             pool.submit(_ready)
@@ -168,11 +177,18 @@ def stop(pool: cf.ProcessPoolExecutor, finished: bool) -> None:
             process.terminate()
 
 
+def release() -> None:
+    """Stop what the pools of this process share: the kernels' zygote (after the workers)."""
+    zygote.stop()
+
+
 def _ready() -> None:
     """Do nothing: submitting it makes the pool spawn a worker."""
 
 
-def _start_worker(engine: str, formats: tuple[str, ...], logs: str) -> None:
+def _start_worker(
+    engine: str, formats: tuple[str, ...], logs: str, forks: str | None = None
+) -> None:
     """Worker start-up: the warm kernel (its output to a worker log), then the exporters.
 
     The exporters (nbconvert: 0,35 s of CPU) are made in a thread while the first unit runs
@@ -187,6 +203,7 @@ def _start_worker(engine: str, formats: tuple[str, ...], logs: str) -> None:
         if engine == "qptd_warm":
             from qptd_tools.batch import warm
 
+            warm.ZYGOTE = forks
             with stderr_to(Path(logs) / f"worker-{os.getpid()}.log"):
                 warm.kernel("python3", start_timeout=120)
         threading.Thread(target=_exporters, args=(formats,), daemon=True).start()
