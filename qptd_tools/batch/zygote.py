@@ -229,3 +229,4 @@ def _reap(clients: dict[int, socket.socket]) -> None:
 
 if __name__ == "__main__":
     serve(int(sys.argv[1]))
+    os._exit(0)  # nothing to finalize: at the end of a batch, not 0,05 s tearing down modules
