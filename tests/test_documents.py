@@ -569,7 +569,8 @@ def test_every_figure_is_whole_cut_to_its_ink_and_its_svg_has_the_same_box(batch
 def test_every_figure_comes_back_from_its_cache_byte_for_byte(batch, cat, tmp_path):
     """Issue #16, every unit: reopening each report from its batch context in another process,
     with a copy of the unit's figure cache, draws nothing (the keys computed in the batch's
-    kernel are found again) and gives each figure's PNG and SVG byte for byte."""
+    kernel are found again) and gives each figure's PNG and SVG byte for byte. The appendix
+    is made whole but for its sources workbook (no figure; 40 % of its time)."""
     from qptd_tools.report import UnitReport
     from qptd_tools.report.figure_cache import FOLDER
 
@@ -582,6 +583,7 @@ def test_every_figure_comes_back_from_its_cache_byte_for_byte(batch, cat, tmp_pa
         report = UnitReport.open(code, root=str(root), output_dir=str(out),
                                  context_path=str(root / "reports" / ".contexts" / f"{code}.pkl"),
                                  display=lambda block: None)  # fmt: skip
+        report.sources = lambda: None  # type: ignore[method-assign]
         report.appendix()
         assert sorted(p.name for p in (out / FOLDER).iterdir()) == kept, code  # nothing drawn
         mine = {p.name: p.read_bytes() for p in (unit / "figures").iterdir()}

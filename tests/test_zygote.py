@@ -78,7 +78,7 @@ def test_without_its_zygote_a_worker_starts_a_kernel_of_its_own(monkeypatch, tmp
     try:
         kernel = warm.kernel("python3", start_timeout=120)
         assert kernel.pid == kernel.km.provisioner.process.pid  # started, not forked
-        assert _run(kernel, "import qptd_tools.report.unit")["status"] == "ok"
+        assert _run(kernel, "6 * 7")["status"] == "ok"
     finally:
         warm.discard("python3")
     assert "không lấy được kernel từ zygote" in capfd.readouterr().err
@@ -95,7 +95,7 @@ def test_the_zygote_ends_when_stopped_and_leaves_no_socket():
 
 def test_a_kernel_slow_to_start_is_waited_for(monkeypatch, tmp_path):
     """Its first answers come late, after more requests were sent: any answer counts."""
-    (tmp_path / "sitecustomize.py").write_text("import time\ntime.sleep(2.5)\n")
+    (tmp_path / "sitecustomize.py").write_text("import time\ntime.sleep(1.6)\n")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     monkeypatch.setattr(warm, "ZYGOTE", None)
     try:

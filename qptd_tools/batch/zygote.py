@@ -128,13 +128,16 @@ def serve(listening: int) -> None:
         if sys.stdin in ready and not os.read(sys.stdin.fileno(), 512):
             break  # the batch stopped the zygote, or its process is gone
         for pid, conn in list(clients.items()):
-            if conn in ready and not conn.recv(1):  # the stand-in is gone: so is its kernel
+            if conn in ready and not _recv(conn):  # the stand-in is gone: so is its kernel
                 _kill(pid)
         if listener in ready:
-            conn, _ = listener.accept()
-            pid = _fork(conn, listener, clients)
-            if pid:
-                clients[pid] = conn
+            try:  # one request that fails (its stand-in gone, no memory to fork) fails alone
+                conn, _ = listener.accept()
+                pid = _fork(conn, listener, clients)
+                if pid:
+                    clients[pid] = conn
+            except OSError as exc:
+                print(f"qptd zygote: {exc}", file=sys.stderr)
         _reap(clients)
     listener.close()
 
@@ -172,8 +175,21 @@ def _fork(conn: socket.socket, listener: socket.socket, clients: dict[int, socke
             os._exit(1)
     for fd in fds:
         os.close(fd)
-    conn.sendall(f"{pid}\n".encode())
+    try:
+        conn.sendall(f"{pid}\n".encode())
+    except OSError:  # the stand-in is gone already
+        _kill(pid)
+        conn.close()
+        return 0
     return pid
+
+
+def _recv(conn: socket.socket) -> bytes:
+    """Return a byte from a stand-in, or nothing when it has gone."""
+    try:
+        return conn.recv(1)
+    except OSError:
+        return b""
 
 
 def _kernel(conn: socket.socket, request: dict[str, object]) -> None:
@@ -212,8 +228,8 @@ def _kill(pid: int) -> None:
 
 
 def _reap(clients: dict[int, socket.socket]) -> None:
-    """Tell each ended kernel's stand-in its exit status."""
-    while clients:
+    """Reap every ended kernel; tell its stand-in its exit status."""
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
