@@ -1,9 +1,10 @@
 """Worker processes for a batch on this machine, and what happens when one dies.
 
 Workers are spawned (not forked) and start their warm kernel and exporters as soon as they
-exist; the kernels are forks of the batch's zygote (:mod:`qptd_tools.batch.zygote`). At most ``workers`` units are in flight at a time, so when a worker process dies (as
-the out-of-memory killer would kill it) only those are lost: the pool is replaced, the rest
-goes on, and each lost unit runs again alone, so that only the cause fails.
+exist; the kernels are forks of the batch's zygote (:mod:`qptd_tools.batch.zygote`). At most
+``workers`` units are in flight at a time, so when a worker process dies (as the
+out-of-memory killer would kill it) only those are lost: the pool is replaced, the rest goes
+on, and each lost unit runs again alone, so that only the cause fails.
 """
 
 from __future__ import annotations

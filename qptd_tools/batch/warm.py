@@ -44,7 +44,7 @@ from papermill.log import logger  # noqa: E402
 from papermill.utils import merge_kwargs, remove_args  # noqa: E402
 
 WARMUP = (
-    "import qptd_tools.report.unit, qptd_tools.report.views, qptd_tools.report.explore  # noqa\n"
+    f"import {', '.join(zygote.TOOLKIT)}  # noqa\n"
     # a kernel forked by the zygote imported the toolkit before IPython ran: its display hooks
     # are installed now (again, harmlessly, in a kernel started on its own)
     "__import__('qptd_tools')._notebook_hooks()\n"

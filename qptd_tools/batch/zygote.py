@@ -32,14 +32,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-# what a warm kernel imports (``warm.WARMUP``), and what ipykernel needs to start
-PRELOAD = (
-    "ipykernel.kernelapp",
-    "matplotlib.pyplot",
-    "qptd_tools.report.unit",
-    "qptd_tools.report.views",
-    "qptd_tools.report.explore",
-)
+# the toolkit's modules a warm kernel imports (``warm.WARMUP``)
+TOOLKIT = ("qptd_tools.report.unit", "qptd_tools.report.views", "qptd_tools.report.explore")
+# those, with what ipykernel needs to start and the pyplot the reset between units imports
+PRELOAD = ("ipykernel.kernelapp", "matplotlib.pyplot", *TOOLKIT)
 CLIENT = str(Path(__file__).with_name("forkclient.py"))
 # ipykernel sets this before a kernel imports matplotlib; the zygote imports it earlier
 INLINE = "module://matplotlib_inline.backend_inline"
